@@ -1,0 +1,103 @@
+"""The applicant's dossier as the rules see it: demand, persons, document slots, AL-in link.
+
+Plain frozen dataclasses built from the synced values (dicts), so the rules stay free of the wire
+format and of the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class Demand:
+    nur: str
+    status: str
+    first_filed_on: dt.date | None
+    renewed_on: dt.date | None
+    expires_on: dt.date | None
+    radiation_code: str | None
+    version: int
+
+    @classmethod
+    def from_value(cls, value: Mapping[str, Any]) -> Demand:
+        return cls(
+            nur=str(value.get("nur") or ""),
+            status=str(value.get("status") or "active"),
+            first_filed_on=_date(value.get("first_filed_on")),
+            renewed_on=_date(value.get("renewed_on")),
+            expires_on=_date(value.get("expires_on")),
+            radiation_code=value.get("radiation_code"),
+            version=int(value.get("version") or 0),
+        )
+
+
+@dataclass(frozen=True)
+class Link:
+    nur: str | None
+    state: str
+    origin: str | None
+    draft: bool
+    sne_version: int | None
+    situation_version: int | None
+
+    @classmethod
+    def from_value(cls, value: Mapping[str, Any]) -> Link:
+        return cls(
+            nur=value.get("nur") or None,
+            state=str(value.get("state") or "unlinked"),
+            origin=value.get("origin"),
+            draft=bool(value.get("draft")),
+            sne_version=value.get("sne_version"),
+            situation_version=value.get("situation_version"),
+        )
+
+    @property
+    def situation_fresh(self) -> bool:
+        return (
+            self.state == "linked"
+            and self.sne_version is not None
+            and self.situation_version == self.sne_version
+        )
+
+
+@dataclass(frozen=True)
+class Slot:
+    slot_id: str
+    person_id: str
+    kind: str
+    required: bool
+    state: str
+    reason: str | None
+    valid_until: dt.date | None
+
+    @classmethod
+    def from_value(cls, slot_id: str, value: Mapping[str, Any]) -> Slot:
+        return cls(
+            slot_id=str(value.get("slot_id") or slot_id),
+            person_id=str(value.get("person_id") or ""),
+            kind=str(value.get("kind") or ""),
+            required=bool(value.get("required")),
+            state=str(value.get("state") or "missing"),
+            reason=value.get("reason"),
+            valid_until=_date(value.get("valid_until")),
+        )
+
+    def blocking(self, today: dt.date) -> bool:
+        """A required slot blocks unless received/accepted and not past its validity."""
+        if not self.required:
+            return False
+        if self.state not in ("received", "accepted"):
+            return True
+        return self.valid_until is not None and self.valid_until < today

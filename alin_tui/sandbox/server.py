@@ -1,0 +1,101 @@
+"""Running the sandbox: in the foreground (`alin-tui serve`) or embedded in a background thread
+on a free loopback port (the demo path of `alin-tui` with no server configured)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SEED = 1
+DEFAULT_OFFERS = 5000
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    db: Path | str
+    seed: int = DEFAULT_SEED
+    offers: int = DEFAULT_OFFERS
+    today: dt.date | None = None
+    admin_token: str | None = None
+    max_applications: int = 3
+
+
+def build_app(config: SandboxConfig):
+    """Open (and seed on first use) the sandbox database; return (FastAPI app, admin token).
+
+    An existing database is reused as it is: its stored seed, start day and clock win.
+    """
+    from alin_tui.sandbox.app import create_app
+    from alin_tui.sandbox.seed import seed
+    from alin_tui.sandbox.store import SandboxStore
+
+    store = SandboxStore(config.db)
+    if not store.is_seeded():
+        seed(store, seed=config.seed, offers=config.offers,
+             start_day=config.today or dt.date.today())
+    store.set_meta("max_applications", config.max_applications)
+    admin = config.admin_token or secrets.token_urlsafe(24)
+    return create_app(store, admin_token=admin), admin
+
+
+def serve(config: SandboxConfig, *, host: str, port: int, announce=print) -> None:
+    """Run in the foreground until interrupted."""
+    import uvicorn
+
+    app, admin = build_app(config)
+    announce(f"admin token: {admin}")
+    announce(f"alin-tui sandbox on http://{host}:{port}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+class EmbeddedSandbox:
+    """The sandbox on 127.0.0.1 at a free port, in a daemon thread; `stop()` ends it."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.url = ""
+        self.admin_token = ""
+        self._server = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, timeout: float = 15.0) -> str:
+        import uvicorn
+
+        app, self.admin_token = build_app(self.config)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        server = uvicorn.Server(config)
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="alin-sandbox", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("Le bac à sable intégré n'a pas pu démarrer.")
+            time.sleep(0.01)
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> EmbeddedSandbox:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,29 @@
+"""Open the local store: WAL, busy timeout, foreign keys, migrations; wrapped by sqlite-utils."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+from alin_tui.store.migrate import client_migrations_dir, migrate
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: Path | str, *, migrations: Path | None = None, what: str = "base locale"):
+    """Open (creating if needed) and migrate a database; return a `sqlite_utils.Database`."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    try:
+        migrate(conn, migrations or client_migrations_dir(), what=what)
+    except Exception:
+        conn.close()
+        raise
+    return sqlite_utils.Database(conn)

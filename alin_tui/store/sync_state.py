@@ -1,0 +1,95 @@
+"""Pull state per service, and applying a pulled page atomically together with its cursor."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from typing import Any
+
+from alin_tui.store import offers, records
+
+
+def get(conn: sqlite3.Connection, service: str) -> dict[str, Any]:
+    row = conn.execute(
+        "SELECT cursor, server_today, server_time, last_pull_at, last_mutation_ids, last_error "
+        "FROM sync_state WHERE service = ?",
+        (service,),
+    ).fetchone()
+    if row is None:
+        return {"cursor": None, "server_today": None, "server_time": None, "last_pull_at": None,
+                "last_mutation_ids": {}, "last_error": None}
+    keys = ("cursor", "server_today", "server_time", "last_pull_at", "last_mutation_ids",
+            "last_error")
+    state = dict(zip(keys, row, strict=True))
+    state["last_mutation_ids"] = json.loads(state["last_mutation_ids"] or "{}")
+    return state
+
+
+def apply_page(
+    conn: sqlite3.Connection,
+    service: str,
+    *,
+    cursor: str,
+    changes: Iterable[tuple[str, str, str, int, dict[str, Any] | None]],
+    server_today: str,
+    server_time: str,
+    pulled_at: str,
+    last_mutation_ids: dict[str, int],
+    reset: bool = False,
+) -> None:
+    """One transaction: the changes (op, type, id, version, value), the cursor, the counters.
+
+    `reset` first forgets everything of this service (a pull from no cursor after a 410 or the
+    first pull) so that entities the server no longer has do not linger.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if reset:
+            conn.execute("DELETE FROM records WHERE service = ?", (service,))
+            if service == "alin":
+                conn.execute("DELETE FROM offers")
+        for op, type_, id_, version, value in changes:
+            if type_ == "offer":
+                if op == "del":
+                    offers.delete(conn, id_)
+                else:
+                    offers.put(conn, id_, version, value or {})
+            elif op == "del":
+                records.delete(conn, type_, id_)
+            else:
+                records.put(conn, service, type_, id_, version, value or {})
+        conn.execute(
+            "INSERT INTO sync_state (service, cursor, server_today, server_time, last_pull_at, "
+            "last_mutation_ids, last_error) VALUES (?, ?, ?, ?, ?, ?, NULL) "
+            "ON CONFLICT (service) DO UPDATE SET cursor = excluded.cursor, "
+            "server_today = excluded.server_today, server_time = excluded.server_time, "
+            "last_pull_at = excluded.last_pull_at, last_mutation_ids = excluded.last_mutation_ids, "
+            "last_error = NULL, last_error_kind = NULL",
+            (service, cursor, server_today, server_time, pulled_at,
+             json.dumps(last_mutation_ids)),
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def touch(conn: sqlite3.Connection, service: str, *, pulled_at: str) -> None:
+    """A 304: nothing changed, but we did reach the server."""
+    conn.execute(
+        "INSERT INTO sync_state (service, last_pull_at) VALUES (?, ?) "
+        "ON CONFLICT (service) DO UPDATE SET last_pull_at = excluded.last_pull_at, last_error = NULL, "
+        "last_error_kind = NULL",
+        (service, pulled_at),
+    )
+
+
+def set_error(conn: sqlite3.Connection, service: str, kind: str, message: str) -> None:
+    """Record why the last attempt failed: `offline` (unreachable) or `error` (anything else)."""
+    conn.execute(
+        "INSERT INTO sync_state (service, last_error, last_error_kind) VALUES (?, ?, ?) "
+        "ON CONFLICT (service) DO UPDATE SET last_error = excluded.last_error, "
+        "last_error_kind = excluded.last_error_kind",
+        (service, message, kind),
+    )

@@ -1,0 +1,1 @@
+"""The Textual interface: app, views, styles, message catalogs. Only this package imports Textual."""

@@ -1,0 +1,198 @@
+"""The full-screen app: Ma demande, Pièces justificatives, Offres, Mes candidatures.
+
+It reads the local store (so it opens at once, even offline) and runs the headless sync session in
+a worker thread; results come back as messages and the views are re-read from the store.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from alin_tui.store.db import connect
+from alin_tui.ui import views
+from alin_tui.ui.i18n import Translator
+
+NARROW_WIDTH = 100
+OFFER_WINDOW = 200
+
+
+class SyncFinished(Message):
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class AlinApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "alin-tui"
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, store_path: Path, *, session: Any | None = None, lang: str = "fr",
+                 sync_on_start: bool = True) -> None:
+        self.t = Translator(lang)
+        super().__init__()
+        self.store_path = store_path
+        self.session = session
+        self.sync_on_start = sync_on_start
+        self._db = connect(store_path)
+        self._syncing = False
+        self._query = ""
+        self._translate_bindings()
+
+    # Every binding has an id (users remap through `set_keymap`); descriptions are catalog keys,
+    # translated per instance in `_translate_bindings`.
+    BINDINGS = [
+        Binding("f5", "sync", "keys.sync", id="sync"),
+        Binding("ctrl+r", "sync", "keys.sync", show=False, id="sync-alt"),
+        Binding("1", "tab('demande')", "tabs.demande", show=False, id="tab-demande"),
+        Binding("2", "tab('pieces')", "tabs.pieces", show=False, id="tab-pieces"),
+        Binding("3", "tab('offres')", "tabs.offres", show=False, id="tab-offres"),
+        Binding("4", "tab('candidatures')", "tabs.candidatures", show=False,
+                id="tab-candidatures"),
+        Binding("slash", "search", "keys.search", id="search"),
+        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
+    ]
+
+    def _translate_bindings(self) -> None:
+        table = self._bindings.key_to_bindings
+        for key, bindings in table.items():
+            table[key] = [
+                replace(b, description=self.t(b.description)) if b.id and "." in b.description
+                else b for b in bindings
+            ]
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._db.conn
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Header(icon="⌂")
+        with TabbedContent(id="tabs", initial="demande"):
+            with TabPane(t("tabs.demande"), id="demande"), VerticalScroll():
+                yield Static(id="summary")
+            with TabPane(t("tabs.pieces"), id="pieces"):
+                yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("tabs.offres"), id="offres"):
+                with Horizontal(id="offers-bar"):
+                    yield Input(placeholder=t("offres.search_placeholder"), id="offers-search")
+                yield Static(id="offers-count")
+                yield DataTable(id="offers", cursor_type="row", zebra_stripes=True)
+                with Horizontal(id="apply-bar"):
+                    yield Button(t("offres.apply"), id="apply", variant="primary", disabled=True)
+                    yield Static(id="apply-reason")
+            with TabPane(t("tabs.candidatures"), id="candidatures"):
+                yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
+        yield Static(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.t
+        self.query_one("#documents", DataTable).add_columns(
+            t("pieces.person"), t("pieces.kind"), t("pieces.state"), t("pieces.reason"),
+            t("pieces.valid_until"))
+        self.query_one("#offers", DataTable).add_columns(
+            t("offres.reference"), t("offres.commune"), "Résidence" if t.lang == "fr" else
+            "Residence", t("offres.typology"), t("offres.surface"), t("offres.rent"),
+            t("offres.financing"), t("offres.closes"))
+        self.query_one("#applications", DataTable).add_columns(
+            t("candidatures.offer"), t("candidatures.status"), t("candidatures.rank"),
+            t("candidatures.created"))
+        self.refresh_views()
+        if self.session is not None and self.sync_on_start:
+            self.action_sync()
+
+    def on_resize(self) -> None:
+        self.screen.set_class(self.size.width < NARROW_WIDTH, "narrow")
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#tabs", TabbedContent).active = tab
+
+    def action_search(self) -> None:
+        self.action_tab("offres")
+        self.query_one("#offers-search", Input).focus()
+
+    def action_sync(self) -> None:
+        if self.session is None or self._syncing:
+            return
+        self._syncing = True
+        self._show_status()
+        self._run_sync()
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _run_sync(self) -> None:
+        error = None
+        try:
+            self.session.sync()
+        except Exception as exc:  # reported in the status line; the engine stored it too
+            error = getattr(exc, "message", None) or str(exc)
+        self.post_message(SyncFinished(error))
+
+    def on_sync_finished(self, message: SyncFinished) -> None:
+        self._syncing = False
+        self.refresh_views()
+
+    # --- views ---------------------------------------------------------------------------
+
+    def refresh_views(self) -> None:
+        t = self.t
+        ov = views.overview(self.conn, t)
+        self.sub_title = ov.applicant
+        self.query_one("#summary", Static).update(ov.summary)
+        docs = self.query_one("#documents", DataTable)
+        docs.clear()
+        docs.add_rows(views.documents(self.conn, t))
+        apps = self.query_one("#applications", DataTable)
+        apps.clear()
+        apps.add_rows(views.application_rows(self.conn, t))
+        button = self.query_one("#apply", Button)
+        button.disabled = not ov.can_apply
+        self.query_one("#apply-reason", Static).update(ov.apply_reason)
+        self._load_offers()
+        self._show_status()
+
+    def _show_status(self) -> None:
+        status = self.query_one("#status", Static)
+        line = views.sync_line(self.conn, self.t, syncing=self._syncing)
+        status.update(line)
+        status.set_class(line.startswith(("Hors ligne", "Erreur", "Offline", "Sync error")),
+                         "-error")
+
+    @on(Input.Changed, "#offers-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._query = event.value
+        self._load_offers()
+
+    def _load_offers(self) -> None:
+        rows, total = views.offer_rows(self.conn, self._query, limit=OFFER_WINDOW)
+        table = self.query_one("#offers", DataTable)
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        count = self.query_one("#offers-count", Static)
+        count.update(self.t("offres.count", shown=len(rows), total=total) if total
+                     else self.t("offres.none"))
+
+    def on_unmount(self) -> None:
+        self._db.conn.close()

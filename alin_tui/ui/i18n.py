@@ -1,0 +1,34 @@
+"""Message catalogs (French first, English available), loaded from TOML files beside this module."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from typing import Any
+
+LANGS = ("fr", "en")
+
+
+@functools.cache
+def catalog(lang: str) -> dict[str, Any]:
+    lang = lang if lang in LANGS else "fr"
+    text = resources.files("alin_tui.ui").joinpath(f"locales/{lang}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+class Translator:
+    def __init__(self, lang: str = "fr") -> None:
+        self.lang = lang if lang in LANGS else "fr"
+        self._primary = catalog(self.lang)
+        self._fallback = catalog("fr")
+
+    def __call__(self, key: str, **params: Any) -> str:
+        """`t("demande.nur")`; a missing key falls back to French, then to the key itself."""
+        for table in (self._primary, self._fallback):
+            node: Any = table
+            for part in key.split("."):
+                node = node.get(part) if isinstance(node, dict) else None
+            if isinstance(node, str):
+                return node.format(**params) if params else node
+        return key
