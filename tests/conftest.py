@@ -1,0 +1,54 @@
+"""Shared fixtures: a real sandbox on loopback, real SQLite files in tmp_path, frozen time zone."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from alin_tui.devtools.demo import DEMO_DAY
+from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
+
+
+@pytest.fixture(autouse=True)
+def _utc(monkeypatch: pytest.MonkeyPatch):
+    """Times on screen are local: pin the zone so screens are deterministic."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    time.tzset()
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path):
+    """The sandbox served over real HTTP on 127.0.0.1 (a thread of this process)."""
+    config = SandboxConfig(db=tmp_path / "sandbox.db", seed=1, offers=600, today=DEMO_DAY,
+                           admin_token="admin-test")
+    with EmbeddedSandbox(config) as server:
+        yield server
+
+
+def screen_text(app) -> str:
+    """The visible text of an app's screen (from its SVG export), one line per row."""
+    svg = app.export_screenshot()
+    rows = re.findall(r'<text class="[^"]*" x="[^"]*" y="([^"]*)"[^>]*>(.*?)</text>', svg)
+    lines: dict[float, list[str]] = {}
+    for y, text in rows:
+        lines.setdefault(float(y), []).append(unescape(re.sub(r"<[^>]+>", "", text)))
+    return "\n".join("".join(parts).replace("\xa0", " ") for _, parts in sorted(lines.items()))
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "data"
+    monkeypatch.setenv("ALIN_DATA_DIR", str(path))
+    for var in ("ALIN_SERVER", "ALIN_PROFILE", "ALIN_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    return path
+
+
+__all__ = ["screen_text", "os"]
