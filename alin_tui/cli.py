@@ -18,14 +18,30 @@ EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REFUSED = 0, 1, 2, 3
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("options communes")
-    group.add_argument("--server", default=default, metavar="URL",
-                       help="URL du service (env ALIN_SERVER) ; absent : bac à sable intégré")
-    group.add_argument("--data-dir", default=default, metavar="PATH",
-                       help="dossier des données (env ALIN_DATA_DIR)")
-    group.add_argument("--profile", default=default, metavar="NAME",
-                       help="profil, un par foyer suivi (env ALIN_PROFILE)")
-    group.add_argument("--lang", default=default, choices=("fr", "en"),
-                       help="langue de l'interface (fr par défaut)")
+    group.add_argument(
+        "--server",
+        default=default,
+        metavar="URL",
+        help="URL du service (env ALIN_SERVER) ; absent : bac à sable intégré",
+    )
+    group.add_argument(
+        "--data-dir",
+        default=default,
+        metavar="PATH",
+        help="dossier des données (env ALIN_DATA_DIR)",
+    )
+    group.add_argument(
+        "--profile",
+        default=default,
+        metavar="NAME",
+        help="profil, un par foyer suivi (env ALIN_PROFILE)",
+    )
+    group.add_argument(
+        "--lang",
+        default=default,
+        choices=("fr", "en"),
+        help="langue de l'interface (fr par défaut)",
+    )
 
 
 def _accounts_epilog() -> str:
@@ -45,8 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     serve = sub.add_parser(
-        "serve", help="lance le service bac à sable (fichier national + AL-in)",
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=_accounts_epilog(),
+        "serve",
+        help="lance le service bac à sable (fichier national + AL-in)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_accounts_epilog(),
     )
     _common(serve, suppress=True)
     serve.add_argument("--host", default="127.0.0.1")
@@ -54,8 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", metavar="PATH", help="base SQLite du bac à sable (réutilisée)")
     serve.add_argument("--seed", type=int, default=1)
     serve.add_argument("--offers", type=int, default=5000, help="nombre d'offres générées")
-    serve.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                       help="jour de départ de l'horloge du bac à sable")
+    serve.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="jour de départ de l'horloge du bac à sable",
+    )
     serve.add_argument("--admin-token", metavar="T")
     serve.add_argument("--max-applications", type=int, default=3)
     return parser
@@ -66,14 +88,18 @@ def _settings(args: argparse.Namespace):
 
     from alin_tui.config import Settings
 
-    overrides = {k: getattr(args, k) for k in ("server", "data_dir", "profile", "lang")
-                 if getattr(args, k, None) is not None}
+    overrides = {
+        k: getattr(args, k)
+        for k in ("server", "data_dir", "profile", "lang")
+        if getattr(args, k, None) is not None
+    }
     try:
         return Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise UsageError(f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : "
-                         f"{first['msg']}") from exc
+        raise UsageError(
+            f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : {first['msg']}"
+        ) from exc
 
 
 class UsageError(Exception):
@@ -102,18 +128,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.offers < 0 or args.max_applications < 0:
         raise UsageError("--offers et --max-applications doivent être positifs.")
     config = SandboxConfig(
-        db=args.db or settings.data_dir / "sandbox" / "serve.db", seed=args.seed,
-        offers=args.offers, today=args.today, admin_token=args.admin_token,
+        db=args.db or settings.data_dir / "sandbox" / "serve.db",
+        seed=args.seed,
+        offers=args.offers,
+        today=args.today,
+        admin_token=args.admin_token,
         max_applications=args.max_applications,
     )
     try:
-        serve(config, host=args.host, port=args.port,
-              announce=lambda line: print(line, flush=True))
+        serve(config, host=args.host, port=args.port, announce=lambda line: print(line, flush=True))
     except MigrationError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
-        print(f"alin-tui : impossible d'écouter sur {args.host}:{args.port} ({exc.strerror}).",
-              file=sys.stderr)
+        print(
+            f"alin-tui : impossible d'écouter sur {args.host}:{args.port} ({exc.strerror}).",
+            file=sys.stderr,
+        )
         return EXIT_UNREACHABLE
     return EXIT_OK
 
@@ -128,8 +158,11 @@ def cmd_app(args: argparse.Namespace) -> int:
             from alin_tui.sync.session import Session
             from alin_tui.sync.tokens import read_token
 
-            session = Session(settings.store_path, settings.server,
-                              token=read_token(settings.token_path, settings.server))
+            session = Session(
+                settings.store_path,
+                settings.server,
+                token=read_token(settings.token_path, settings.server),
+            )
         else:
             from alin_tui.sandbox.accounts import ACCOUNTS
             from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
@@ -137,8 +170,9 @@ def cmd_app(args: argparse.Namespace) -> int:
 
             sandbox = EmbeddedSandbox(SandboxConfig(db=settings.sandbox_db))
             url = sandbox.start()
-            user = settings.username or (settings.profile if settings.profile in ACCOUNTS
-                                         else "demo")
+            user = settings.username or (
+                settings.profile if settings.profile in ACCOUNTS else "demo"
+            )
             session = Session(settings.store_path, url, credentials=Credentials(user, user))
         from alin_tui.ui.app import AlinApp
 

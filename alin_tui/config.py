@@ -30,7 +30,9 @@ def default_config_file() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ALIN_", extra="ignore")
 
-    server: str | None = Field(default=None, description="URL du service ; vide : bac à sable intégré")
+    server: str | None = Field(
+        default=None, description="URL du service ; vide : bac à sable intégré"
+    )
     data_dir: Path = Field(default_factory=lambda: Path(user_data_dir(APP_NAME, appauthor=False)))
     profile: str = "default"
     lang: Literal["fr", "en"] = "fr"

@@ -26,8 +26,9 @@ def _utc(monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def sandbox(tmp_path: Path):
     """The sandbox served over real HTTP on 127.0.0.1 (a thread of this process)."""
-    config = SandboxConfig(db=tmp_path / "sandbox.db", seed=1, offers=600, today=DEMO_DAY,
-                           admin_token="admin-test")
+    config = SandboxConfig(
+        db=tmp_path / "sandbox.db", seed=1, offers=600, today=DEMO_DAY, admin_token="admin-test"
+    )
     with EmbeddedSandbox(config) as server:
         yield server
 

@@ -13,8 +13,9 @@ HEAVY = ("textual", "httpx", "fastapi", "starlette", "uvicorn", "pydantic", "sql
 
 def _modules_after(statement: str) -> set[str]:
     code = f"import sys, json; {statement}; print(json.dumps(sorted(sys.modules)))"
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
-                         text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
     return set(json.loads(out))
 
 

@@ -109,7 +109,8 @@ def test_the_wheel_ships_the_migrations(tmp_path: Path) -> None:
     root = Path(__file__).resolve().parent.parent
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(root)],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     wheel = next(tmp_path.glob("alin_tui-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()

@@ -18,7 +18,7 @@ from alin_tui.domain import nur
 from alin_tui.store import offers as offer_store
 from alin_tui.store import records
 from alin_tui.store.db import connect
-from alin_tui.sync.client import Client, NotModified
+from alin_tui.sync.client import Client
 from alin_tui.sync.engine import Engine
 from alin_tui.sync.session import Credentials, Session
 
@@ -38,10 +38,25 @@ def test_serve_answers_health_and_lists_the_sync_routes(tmp_path: Path) -> None:
     """`alin-tui serve` as a separate process, as users and outside tests start it."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "alin_tui", "serve", "--port", str(port), "--db",
-         str(tmp_path / "s.db"), "--offers", "300", "--today", "2026-11-27",
-         "--admin-token", "adm"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "alin_tui",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "s.db"),
+            "--offers",
+            "300",
+            "--today",
+            "2026-11-27",
+            "--admin-token",
+            "adm",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={**os.environ, "ALIN_DATA_DIR": str(tmp_path / "data")},
     )
     try:
@@ -107,29 +122,37 @@ def test_an_idle_pull_is_a_304_and_an_unknown_cursor_a_410(sandbox) -> None:
     types = {c["type"] for c in first["changes"]}
     assert types == {"demand", "person", "document"}
     cursor = first["cursor"]
-    again = httpx.get(f"{sandbox.url}/sne/v1/sync/pull", params={"cursor": cursor},
-                      headers={**headers, "If-None-Match": f'"{cursor}"'})
+    again = httpx.get(
+        f"{sandbox.url}/sne/v1/sync/pull",
+        params={"cursor": cursor},
+        headers={**headers, "If-None-Match": f'"{cursor}"'},
+    )
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == f'"{cursor}"'
-    bad = httpx.get(f"{sandbox.url}/sne/v1/sync/pull", params={"cursor": cursor + "x"},
-                    headers=headers)
+    bad = httpx.get(
+        f"{sandbox.url}/sne/v1/sync/pull", params={"cursor": cursor + "x"}, headers=headers
+    )
     assert bad.status_code == 410 and bad.json()["error"]["code"] == "reset"
-    other = httpx.get(f"{sandbox.url}/alin/v1/sync/pull", params={"cursor": cursor},
-                      headers=headers)
+    other = httpx.get(
+        f"{sandbox.url}/alin/v1/sync/pull", params={"cursor": cursor}, headers=headers
+    )
     assert other.status_code == 410
 
 
 def test_a_caller_sees_only_their_own_dossier(sandbox) -> None:
     for user in ("demo", "complet"):
-        body = httpx.get(f"{sandbox.url}/sne/v1/sync/pull", headers=_token(sandbox.url, user)).json()
+        body = httpx.get(
+            f"{sandbox.url}/sne/v1/sync/pull", headers=_token(sandbox.url, user)
+        ).json()
         owners = {c["id"].split("-")[1] for c in body["changes"]}
         assert owners == {user}
 
 
 def test_seeded_offers_are_realistic(sandbox) -> None:
     headers = _token(sandbox.url)
-    body = httpx.get(f"{sandbox.url}/alin/v1/sync/pull", params={"limit": 1000},
-                     headers=headers).json()
+    body = httpx.get(
+        f"{sandbox.url}/alin/v1/sync/pull", params={"limit": 1000}, headers=headers
+    ).json()
     offers = [c["value"] for c in body["changes"] if c["type"] == "offer"]
     zones = {o["zone"] for o in offers}
     assert zones == {"paris", "idf", "other"}
@@ -183,7 +206,9 @@ def test_a_malformed_page_writes_nothing(sandbox, tmp_path: Path) -> None:
         engine.pull("alin")
     assert offer_store.count(db.conn, include_closed=True) == 0
     assert db.conn.execute("SELECT cursor FROM sync_state WHERE service='alin'").fetchone() in (
-        None, (None,))
+        None,
+        (None,),
+    )
 
 
 def test_sandbox_seed_is_deterministic(tmp_path: Path) -> None:
@@ -194,6 +219,7 @@ def test_sandbox_seed_is_deterministic(tmp_path: Path) -> None:
     for name in ("a.db", "b.db"):
         store = SandboxStore(tmp_path / name)
         seed(store, seed=7, offers=200, start_day=DEMO_DAY)
-        dumps.append(store.conn.execute(
-            "SELECT type, id, value FROM entities ORDER BY seq").fetchall())
+        dumps.append(
+            store.conn.execute("SELECT type, id, value FROM entities ORDER BY seq").fetchall()
+        )
     assert dumps[0] == dumps[1]

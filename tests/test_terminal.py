@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import select
@@ -12,7 +13,6 @@ import termios
 import time
 from pathlib import Path
 
-import fcntl
 import pyte
 
 from alin_tui.domain import nur
@@ -38,12 +38,24 @@ def _run_until(data: Path, needle: str, *, timeout: float) -> tuple[float, pyte.
     stream = pyte.ByteStream(screen)
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {**os.environ, "ALIN_DATA_DIR": str(data), "TERM": "xterm-256color",
-           "COLUMNS": "80", "LINES": "24"}
+    env = {
+        **os.environ,
+        "ALIN_DATA_DIR": str(data),
+        "TERM": "xterm-256color",
+        "COLUMNS": "80",
+        "LINES": "24",
+    }
     env.pop("ALIN_SERVER", None)
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "alin_tui"], stdin=slave, stdout=slave,
-                            stderr=slave, env=env, close_fds=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alin_tui"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         while time.monotonic() - start < timeout:

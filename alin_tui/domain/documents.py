@@ -35,9 +35,7 @@ def slots_for(role: str, situation: str) -> tuple[SlotSpec, ...]:
     specs = [SlotSpec("identity", True), SlotSpec("tax_notice", True)]
     if situation == "employee":
         specs += [SlotSpec("payslips", True), SlotSpec("employment_contract", True)]
-    elif situation == "self_employed":
-        specs += [SlotSpec("income_other", True)]
-    elif situation in ("retired", "student", "jobseeker"):
+    elif situation == "self_employed" or situation in ("retired", "student", "jobseeker"):
         specs += [SlotSpec("income_other", True)]
     if role == "spouse":
         specs.append(SlotSpec("family_situation", False))

@@ -34,9 +34,7 @@ def normalize(text: str) -> str:
             f"Le numéro unique ne contient que des lettres et des chiffres (trouvé : {shown})."
         )
     if len(cleaned) != LENGTH:
-        raise InvalidNur(
-            f"Le numéro unique compte 18 caractères ; celui-ci en a {len(cleaned)}."
-        )
+        raise InvalidNur(f"Le numéro unique compte 18 caractères ; celui-ci en a {len(cleaned)}.")
     assert _VALID.fullmatch(cleaned)
     return cleaned
 

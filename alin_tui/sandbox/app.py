@@ -19,9 +19,17 @@ from alin_tui.sandbox.store import Cursor, SandboxStore, rfc3339
 
 log = logging.getLogger("alin_tui.sandbox")
 
-_STATUS_CODES = {400: "invalid_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
-                 422: "invalid_request", 429: "rate_limited"}
+_STATUS_CODES = {
+    400: "invalid_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "rate_limited",
+}
 
 
 class ApiError(Exception):
@@ -92,11 +100,18 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
 
     @app.get("/health", response_model=p.Health, tags=["service"])
     def health() -> dict[str, Any]:
-        return {"status": "ok", "server_time": rfc3339(store.server_time()),
-                "today": store.today().isoformat()}
+        return {
+            "status": "ok",
+            "server_time": rfc3339(store.server_time()),
+            "today": store.today().isoformat(),
+        }
 
-    @app.post("/auth/token", response_model=p.TokenResponse, tags=["service"],
-              responses={401: ERRORS[401], 422: ERRORS[422]})
+    @app.post(
+        "/auth/token",
+        response_model=p.TokenResponse,
+        tags=["service"],
+        responses={401: ERRORS[401], 422: ERRORS[422]},
+    )
     def token(body: p.TokenRequest) -> dict[str, Any]:
         if not store.check_password(body.username, body.password):
             raise ApiError(401, "invalid_credentials", "Identifiant ou mot de passe incorrect.")
@@ -119,8 +134,12 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
                     raise ApiError(410, "reset", "Curseur inconnu : reprenez depuis le début.")
             page = pull_page(store, service, user, decoded, size)
             etag = f'"{page["cursor"]}"'
-            if (cursor is not None and if_none_match == f'"{cursor}"'
-                    and page["cursor"] == cursor and not page["changes"]):
+            if (
+                cursor is not None
+                and if_none_match == f'"{cursor}"'
+                and page["cursor"] == cursor
+                and not page["changes"]
+            ):
                 return Response(status_code=304, headers={"ETag": etag})
             response.headers["ETag"] = etag
             return page
@@ -135,8 +154,11 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
             response_model_exclude_none=True,
             tags=[service],
             summary=f"Changements visibles sur {service} depuis un curseur",
-            responses={304: {"description": "Rien de nouveau"}, 401: ERRORS[401],
-                       410: {"model": p.ErrorBody, "description": "Curseur inconnu (reset)"}},
+            responses={
+                304: {"description": "Rien de nouveau"},
+                401: ERRORS[401],
+                410: {"model": p.ErrorBody, "description": "Curseur inconnu (reset)"},
+            },
         )(make_pull(service))
 
     return app
@@ -154,8 +176,9 @@ def _parse_limit(limit: str | None) -> int:
     return min(value, 1000)
 
 
-def pull_page(store: SandboxStore, service: str, user: str, cursor: Cursor | None,
-              limit: int) -> dict[str, Any]:
+def pull_page(
+    store: SandboxStore, service: str, user: str, cursor: Cursor | None, limit: int
+) -> dict[str, Any]:
     """One page from one consistent read snapshot (a single read transaction)."""
     conn = store.conn
     conn.execute("BEGIN")
@@ -165,9 +188,13 @@ def pull_page(store: SandboxStore, service: str, user: str, cursor: Cursor | Non
         after = cursor.seq if cursor else 0
         until = cursor.until if cursor and cursor.until else None
         if until is None:
-            until = int(conn.execute(
-                "SELECT coalesce(max(seq), 0) FROM entities WHERE service = ? "
-                "AND (owner = ? OR owner IS NULL)", (service, user)).fetchone()[0])
+            until = int(
+                conn.execute(
+                    "SELECT coalesce(max(seq), 0) FROM entities WHERE service = ? "
+                    "AND (owner = ? OR owner IS NULL)",
+                    (service, user),
+                ).fetchone()[0]
+            )
         live_only = "" if cursor else "AND deleted = 0"
         rows = conn.execute(
             "SELECT seq, type, id, version, deleted, value FROM entities WHERE service = ? "
@@ -187,8 +214,12 @@ def pull_page(store: SandboxStore, service: str, user: str, cursor: Cursor | Non
     rows = rows[:limit]
     changes = []
     for _seq, type_, id_, version, deleted, value in rows:
-        change: dict[str, Any] = {"op": "del" if deleted else "put", "type": type_, "id": id_,
-                                  "version": version}
+        change: dict[str, Any] = {
+            "op": "del" if deleted else "put",
+            "type": type_,
+            "id": id_,
+            "version": version,
+        }
         if not deleted:
             change["value"] = json.loads(value)
         changes.append(change)

@@ -21,23 +21,96 @@ from alin_tui.domain.documents import slots_for
 from alin_tui.sandbox.accounts import ACCOUNTS
 from alin_tui.sandbox.store import SandboxStore
 
-_FIRST = ["Amina", "Camille", "Julien", "Sofia", "Mehdi", "Claire", "Thomas", "Nadia", "Hugo",
-          "Fatou", "Léa", "Karim", "Inès", "Paul", "Yasmine", "Louis", "Chloé", "Moussa"]
-_LAST = ["Benali", "Martin", "Dubois", "Diallo", "Lefèvre", "Nguyen", "Moreau", "Haddad",
-         "Fournier", "Traoré", "Girard", "Mercier", "Da Silva", "Bernard", "Petit", "Roux"]
-_STREETS = ["rue Victor-Hugo", "avenue Jean-Jaurès", "rue de la République", "boulevard Gambetta",
-            "rue Pasteur", "allée des Tilleuls", "rue Jules-Ferry", "avenue du Général-Leclerc",
-            "rue Émile-Zola", "place de la Mairie", "rue des Écoles", "chemin des Vignes",
-            "rue Paul-Vaillant-Couturier", "avenue de la Libération", "rue Aristide-Briand",
-            "rue du Moulin", "impasse des Lilas", "rue Louise-Michel", "quai de la Loire",
-            "rue Saint-Exupéry", "boulevard de Strasbourg", "rue Condorcet"]
-_RESIDENCES = ["Les Tilleuls", "Le Clos des Vignes", "Les Jardins de la Plaine", "Le Parc Fleuri",
-               "Les Terrasses du Canal", "Résidence Pasteur", "Le Hameau des Chênes",
-               "Les Hauts de Seine", "Cœur de Ville", "L'Orée du Bois", "Les Balcons du Lac",
-               "Le Square Voltaire", "Les Allées Marianne", "Résidence Sainte-Anne",
-               "Le Carré Saint-Jean", "Les Rives de l'Ourcq", "La Source", "Les Cèdres"]
-_TYPOLOGIES = [("studio", 8, 18, 30), ("T1", 10, 24, 34), ("T2", 30, 38, 55), ("T3", 30, 55, 72),
-               ("T4", 16, 70, 90), ("T5", 6, 85, 110)]
+_FIRST = [
+    "Amina",
+    "Camille",
+    "Julien",
+    "Sofia",
+    "Mehdi",
+    "Claire",
+    "Thomas",
+    "Nadia",
+    "Hugo",
+    "Fatou",
+    "Léa",
+    "Karim",
+    "Inès",
+    "Paul",
+    "Yasmine",
+    "Louis",
+    "Chloé",
+    "Moussa",
+]
+_LAST = [
+    "Benali",
+    "Martin",
+    "Dubois",
+    "Diallo",
+    "Lefèvre",
+    "Nguyen",
+    "Moreau",
+    "Haddad",
+    "Fournier",
+    "Traoré",
+    "Girard",
+    "Mercier",
+    "Da Silva",
+    "Bernard",
+    "Petit",
+    "Roux",
+]
+_STREETS = [
+    "rue Victor-Hugo",
+    "avenue Jean-Jaurès",
+    "rue de la République",
+    "boulevard Gambetta",
+    "rue Pasteur",
+    "allée des Tilleuls",
+    "rue Jules-Ferry",
+    "avenue du Général-Leclerc",
+    "rue Émile-Zola",
+    "place de la Mairie",
+    "rue des Écoles",
+    "chemin des Vignes",
+    "rue Paul-Vaillant-Couturier",
+    "avenue de la Libération",
+    "rue Aristide-Briand",
+    "rue du Moulin",
+    "impasse des Lilas",
+    "rue Louise-Michel",
+    "quai de la Loire",
+    "rue Saint-Exupéry",
+    "boulevard de Strasbourg",
+    "rue Condorcet",
+]
+_RESIDENCES = [
+    "Les Tilleuls",
+    "Le Clos des Vignes",
+    "Les Jardins de la Plaine",
+    "Le Parc Fleuri",
+    "Les Terrasses du Canal",
+    "Résidence Pasteur",
+    "Le Hameau des Chênes",
+    "Les Hauts du Parc",
+    "Cœur de Ville",
+    "L'Orée du Bois",
+    "Les Balcons du Lac",
+    "Le Square Voltaire",
+    "Les Allées Marianne",
+    "Résidence Sainte-Anne",
+    "Le Carré Saint-Jean",
+    "Les Rives du Canal",
+    "La Source",
+    "Les Cèdres",
+]
+_TYPOLOGIES = [
+    ("studio", 8, 18, 30),
+    ("T1", 10, 24, 34),
+    ("T2", 30, 38, 55),
+    ("T3", 30, 55, 72),
+    ("T4", 16, 70, 90),
+    ("T5", 6, 85, 110),
+]
 _FINANCING = [("PLAI", 25, 5.0, 6.8), ("PLUS", 55, 6.0, 8.8), ("PLS", 20, 8.6, 11.6)]
 _ZONE_EXTRA = {"paris": 1.3, "idf": 0.6, "other": 0.0}
 _OFFICE = string.ascii_uppercase + string.digits
@@ -55,8 +128,10 @@ class _Ids:
 def make_nur(rng: random.Random, territory: str, first_filed_on: dt.date) -> str:
     """`TTT MM YY NNNNNN GGGGG` as on real certificates (DOMAIN.md)."""
     office = "G" + "".join(rng.choice(_OFFICE) for _ in range(4))
-    return (f"{territory}{first_filed_on.month:02d}{first_filed_on.year % 100:02d}"
-            f"{rng.randrange(10**6):06d}{office}")
+    return (
+        f"{territory}{first_filed_on.month:02d}{first_filed_on.year % 100:02d}"
+        f"{rng.randrange(10**6):06d}{office}"
+    )
 
 
 def seed(store: SandboxStore, *, seed: int, offers: int, start_day: dt.date) -> None:
@@ -71,8 +146,12 @@ def seed(store: SandboxStore, *, seed: int, offers: int, start_day: dt.date) -> 
         _seed_accounts(conn, rng, ids, start_day)
         _seed_offers(conn, rng, ids, start_day, offers)
         for key, value in {
-            "seed": seed, "offers": offers, "start_day": start_day.isoformat(), "day_offset": 0,
-            "seq": ids.seq, "cursor_key": secrets.token_hex(16),
+            "seed": seed,
+            "offers": offers,
+            "start_day": start_day.isoformat(),
+            "day_offset": 0,
+            "seq": ids.seq,
+            "cursor_key": secrets.token_hex(16),
         }.items():
             store.set_meta(key, value, conn)
         conn.execute("COMMIT")
@@ -81,8 +160,16 @@ def seed(store: SandboxStore, *, seed: int, offers: int, start_day: dt.date) -> 
         raise
 
 
-def _insert(conn: sqlite3.Connection, ids: _Ids, type_: str, id_: str, service: str,
-            owner: str | None, value: dict[str, Any], version: int = 1) -> None:
+def _insert(
+    conn: sqlite3.Connection,
+    ids: _Ids,
+    type_: str,
+    id_: str,
+    service: str,
+    owner: str | None,
+    value: dict[str, Any],
+    version: int = 1,
+) -> None:
     conn.execute(
         "INSERT INTO entities (type, id, service, owner, seq, version, deleted, value) "
         "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
@@ -90,33 +177,89 @@ def _insert(conn: sqlite3.Connection, ids: _Ids, type_: str, id_: str, service: 
     )
 
 
-def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids,
-                   today: dt.date) -> None:
+def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today: dt.date) -> None:
     for username in ACCOUNTS:
-        conn.execute("INSERT INTO users (username, password, situation) VALUES (?, ?, ?)",
-                     (username, username, ACCOUNTS[username]))
-    _household(conn, rng, ids, today, "demo", expires_in=200, territory="111",
-               members=[("applicant", "employee"), ("spouse", "employee"), ("child", "none")],
-               communes=["Montreuil", "Bagnolet", "Paris"], income=3_480_000,
-               states={("applicant", "payslips"): ("missing", None),
-                       ("spouse", "identity"): ("rejected", "illisible"),
-                       ("spouse", "tax_notice"): ("missing", None),
-                       ("spouse", "payslips"): ("missing", None)})
-    _household(conn, rng, ids, today, "complet", expires_in=215, territory="069",
-               members=[("applicant", "employee")], communes=["Lyon", "Villeurbanne"],
-               income=2_150_000)
-    _household(conn, rng, ids, today, "renouvellement", expires_in=20, territory="033",
-               members=[("applicant", "retired")], communes=["Bordeaux", "Pessac"],
-               income=1_640_000)
+        conn.execute(
+            "INSERT INTO users (username, password, situation) VALUES (?, ?, ?)",
+            (username, username, ACCOUNTS[username]),
+        )
+    _household(
+        conn,
+        rng,
+        ids,
+        today,
+        "demo",
+        expires_in=200,
+        territory="111",
+        members=[("applicant", "employee"), ("spouse", "employee"), ("child", "none")],
+        communes=["Montreuil", "Bagnolet", "Paris"],
+        income=3_480_000,
+        states={
+            ("applicant", "payslips"): ("missing", None),
+            ("spouse", "identity"): ("rejected", "illisible"),
+            ("spouse", "tax_notice"): ("missing", None),
+            ("spouse", "payslips"): ("missing", None),
+        },
+    )
+    _household(
+        conn,
+        rng,
+        ids,
+        today,
+        "complet",
+        expires_in=215,
+        territory="069",
+        members=[("applicant", "employee")],
+        communes=["Lyon", "Villeurbanne"],
+        income=2_150_000,
+    )
+    _household(
+        conn,
+        rng,
+        ids,
+        today,
+        "renouvellement",
+        expires_in=20,
+        territory="033",
+        members=[("applicant", "retired")],
+        communes=["Bordeaux", "Pessac"],
+        income=1_640_000,
+    )
     # Situation 1: a draft typed on AL-in, never given a number.
-    _insert(conn, ids, "link", "lnk-brouillon", "alin", "brouillon",
-            {"nur": None, "state": "unlinked", "origin": None, "draft": True,
-             "sne_version": None, "situation_version": None})
+    _insert(
+        conn,
+        ids,
+        "link",
+        "lnk-brouillon",
+        "alin",
+        "brouillon",
+        {
+            "nur": None,
+            "state": "unlinked",
+            "origin": None,
+            "draft": True,
+            "sne_version": None,
+            "situation_version": None,
+        },
+    )
     # Situation 2: a number obtained on AL-in; the national-file account is still to be claimed.
     filed = today - dt.timedelta(days=400)
-    _insert(conn, ids, "link", "lnk-numero", "alin", "numero",
-            {"nur": make_nur(rng, "059", filed), "state": "unlinked", "origin": "alin",
-             "draft": False, "sne_version": None, "situation_version": None})
+    _insert(
+        conn,
+        ids,
+        "link",
+        "lnk-numero",
+        "alin",
+        "numero",
+        {
+            "nur": make_nur(rng, "059", filed),
+            "state": "unlinked",
+            "origin": "alin",
+            "draft": False,
+            "sne_version": None,
+            "situation_version": None,
+        },
+    )
     foyers = [
         ("foyer-01", {"radiated": True}),
         ("foyer-02", {"linked": False}),
@@ -124,20 +267,47 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids,
         ("foyer-04", {"states": {("applicant", "tax_notice"): ("missing", None)}}),
         ("foyer-05", {}),
     ]
-    towns = [["Lille", "Roubaix"], ["Nantes", "Rezé"], ["Toulouse", "Blagnac"],
-             ["Créteil", "Vitry-sur-Seine"], ["Strasbourg", "Schiltigheim"]]
+    towns = [
+        ["Lille", "Roubaix"],
+        ["Nantes", "Rezé"],
+        ["Toulouse", "Blagnac"],
+        ["Créteil", "Vitry-sur-Seine"],
+        ["Strasbourg", "Schiltigheim"],
+    ]
     territories = ["059", "044", "031", "111", "067"]
     for (username, opts), communes, territory in zip(foyers, towns, territories, strict=True):
-        _household(conn, rng, ids, today, username, expires_in=90 + rng.randrange(200),
-                   territory=territory, members=[("applicant", "employee"), ("child", "none")],
-                   communes=communes, income=1_900_000 + rng.randrange(600_000), **opts)
+        _household(
+            conn,
+            rng,
+            ids,
+            today,
+            username,
+            expires_in=90 + rng.randrange(200),
+            territory=territory,
+            members=[("applicant", "employee"), ("child", "none")],
+            communes=communes,
+            income=1_900_000 + rng.randrange(600_000),
+            **opts,
+        )
 
 
-def _household(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today: dt.date,
-               username: str, *, expires_in: int, territory: str,
-               members: list[tuple[str, str]], communes: list[str], income: int,
-               states: dict[tuple[str, str], tuple[str, str | None]] | None = None,
-               radiated: bool = False, linked: bool = True, outdated: bool = False) -> None:
+def _household(
+    conn: sqlite3.Connection,
+    rng: random.Random,
+    ids: _Ids,
+    today: dt.date,
+    username: str,
+    *,
+    expires_in: int,
+    territory: str,
+    members: list[tuple[str, str]],
+    communes: list[str],
+    income: int,
+    states: dict[tuple[str, str], tuple[str, str | None]] | None = None,
+    radiated: bool = False,
+    linked: bool = True,
+    outdated: bool = False,
+) -> None:
     expires = today + dt.timedelta(days=expires_in)
     first_filed = add_years(expires, -1)
     if radiated:
@@ -147,42 +317,89 @@ def _household(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today: d
     last = rng.choice(_LAST)
     version = 2 if radiated else 1
     demand = {
-        "nur": nur, "status": "radiated" if radiated else "active",
-        "first_filed_on": first_filed.isoformat(), "renewed_on": None,
-        "expires_on": expires.isoformat(), "radiation_code": "RADREN" if radiated else None,
+        "nur": nur,
+        "status": "radiated" if radiated else "active",
+        "first_filed_on": first_filed.isoformat(),
+        "renewed_on": None,
+        "expires_on": expires.isoformat(),
+        "radiation_code": "RADREN" if radiated else None,
         "attestation_on": (first_filed + dt.timedelta(days=rng.randrange(3, 25))).isoformat(),
-        "email": f"{username}@exemple.fr", "phone": "06 " + " ".join(f"{rng.randrange(100):02d}" for _ in range(4)),
+        "email": f"{username}@exemple.fr",
+        "phone": "06 " + " ".join(f"{rng.randrange(100):02d}" for _ in range(4)),
         "address": f"{rng.randrange(1, 120)} {rng.choice(_STREETS)}",
-        "wished_communes": communes, "reference_income_cents": income, "version": version,
+        "wished_communes": communes,
+        "reference_income_cents": income,
+        "version": version,
     }
     _insert(conn, ids, "demand", f"dem-{username}", "sne", username, demand, version)
     states = states or {}
     for index, (role, situation) in enumerate(members, start=1):
         person_id = f"per-{username}-{index}"
         adult = role != "child"
-        birth = today - dt.timedelta(days=365 * (rng.randrange(24, 60) if adult else
-                                                 rng.randrange(2, 15)) + rng.randrange(365))
+        birth = today - dt.timedelta(
+            days=365 * (rng.randrange(24, 60) if adult else rng.randrange(2, 15))
+            + rng.randrange(365)
+        )
         first = rng.choice(_FIRST)
-        _insert(conn, ids, "person", person_id, "sne", username,
-                {"first_name": first, "last_name": last, "role": role,
-                 "birth_date": birth.isoformat(), "situation": situation})
+        _insert(
+            conn,
+            ids,
+            "person",
+            person_id,
+            "sne",
+            username,
+            {
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "birth_date": birth.isoformat(),
+                "situation": situation,
+            },
+        )
         for spec in slots_for(role, situation):
             state, reason = states.get((role, spec.kind), ("accepted", None))
             slot_id = f"pj-{username}-{index}-{spec.kind}"
-            _insert(conn, ids, "document", slot_id, "sne", username,
-                    {"slot_id": slot_id, "person_id": person_id, "kind": spec.kind,
-                     "required": spec.required, "state": state, "reason": reason,
-                     "valid_until": _valid_until(spec.kind, state, today, rng)})
+            _insert(
+                conn,
+                ids,
+                "document",
+                slot_id,
+                "sne",
+                username,
+                {
+                    "slot_id": slot_id,
+                    "person_id": person_id,
+                    "kind": spec.kind,
+                    "required": spec.required,
+                    "state": state,
+                    "reason": reason,
+                    "valid_until": _valid_until(spec.kind, state, today, rng),
+                },
+            )
     situation_version = version - 1 if outdated else version
     if outdated:
         version += 1
         demand["version"] = version
-        conn.execute("UPDATE entities SET version = ?, value = ? WHERE type = 'demand' AND id = ?",
-                     (version, json.dumps(demand, ensure_ascii=False), f"dem-{username}"))
-    _insert(conn, ids, "link", f"lnk-{username}", "alin", username,
-            {"nur": nur if linked else None, "state": "linked" if linked else "unlinked",
-             "origin": "sne" if linked else None, "draft": False, "sne_version": version,
-             "situation_version": situation_version if linked else None})
+        conn.execute(
+            "UPDATE entities SET version = ?, value = ? WHERE type = 'demand' AND id = ?",
+            (version, json.dumps(demand, ensure_ascii=False), f"dem-{username}"),
+        )
+    _insert(
+        conn,
+        ids,
+        "link",
+        f"lnk-{username}",
+        "alin",
+        username,
+        {
+            "nur": nur if linked else None,
+            "state": "linked" if linked else "unlinked",
+            "origin": "sne" if linked else None,
+            "draft": False,
+            "sne_version": version,
+            "situation_version": situation_version if linked else None,
+        },
+    )
 
 
 def _valid_until(kind: str, state: str, today: dt.date, rng: random.Random) -> str | None:
@@ -197,8 +414,9 @@ def _valid_until(kind: str, state: str, today: dt.date, rng: random.Random) -> s
     return None
 
 
-def _seed_offers(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today: dt.date,
-                 count: int) -> None:
+def _seed_offers(
+    conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today: dt.date, count: int
+) -> None:
     communes = all_communes()
     typ_weights = [t[1] for t in _TYPOLOGIES]
     fin_weights = [f[1] for f in _FINANCING]
@@ -216,18 +434,34 @@ def _seed_offers(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today:
             "reference": f"AL{commune.department}-{published:%y%m}-{i:06d}",
             "residence_title": rng.choice(_RESIDENCES),
             "address": f"{rng.randrange(1, 150)} {rng.choice(_STREETS)}",
-            "commune": commune.name, "postal_code": commune.postal_code,
-            "department": commune.department, "zone": commune.zone, "typology": typology,
-            "surface_m2": surface, "floor": floor, "lift": floor >= 4 or rng.random() < 0.3,
+            "commune": commune.name,
+            "postal_code": commune.postal_code,
+            "department": commune.department,
+            "zone": commune.zone,
+            "typology": typology,
+            "surface_m2": surface,
+            "floor": floor,
+            "lift": floor >= 4 or rng.random() < 0.3,
             "rent_cents": int(round(surface * per_m2 * 100)),
             "charges_cents": int(round(surface * rng.uniform(1.2, 2.8) * 100)),
             "financing": financing,
             "available_on": (today + dt.timedelta(days=rng.randrange(15, 120))).isoformat(),
-            "published_on": published.isoformat(), "closes_on": closes.isoformat(),
+            "published_on": published.isoformat(),
+            "closes_on": closes.isoformat(),
             "status": "open" if closes >= today else "closed",
         }
-        rows.append(("offer", f"of-{i:06d}", "alin", None, ids.next(), 1, 0,
-                     json.dumps(value, ensure_ascii=False)))
+        rows.append(
+            (
+                "offer",
+                f"of-{i:06d}",
+                "alin",
+                None,
+                ids.next(),
+                1,
+                0,
+                json.dumps(value, ensure_ascii=False),
+            )
+        )
     conn.executemany(
         "INSERT INTO entities (type, id, service, owner, seq, version, deleted, value) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

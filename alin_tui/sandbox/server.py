@@ -36,8 +36,9 @@ def build_app(config: SandboxConfig):
 
     store = SandboxStore(config.db)
     if not store.is_seeded():
-        seed(store, seed=config.seed, offers=config.offers,
-             start_day=config.today or dt.date.today())
+        seed(
+            store, seed=config.seed, offers=config.offers, start_day=config.today or dt.date.today()
+        )
     store.set_meta("max_applications", config.max_applications)
     admin = config.admin_token or secrets.token_urlsafe(24)
     return create_app(store, admin_token=admin), admin

@@ -122,8 +122,17 @@ class SandboxStore:
         ).fetchone()
         return int(row[0])
 
-    def put_entity(self, conn: sqlite3.Connection, *, type_: str, id_: str, service: str,
-                   owner: str | None, value: dict[str, Any], version: int | None = None) -> int:
+    def put_entity(
+        self,
+        conn: sqlite3.Connection,
+        *,
+        type_: str,
+        id_: str,
+        service: str,
+        owner: str | None,
+        value: dict[str, Any],
+        version: int | None = None,
+    ) -> int:
         """Insert or replace an entity at a new sequence number; return its new version."""
         if version is None:
             row = conn.execute(
@@ -135,8 +144,15 @@ class SandboxStore:
             "VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (type, id) DO UPDATE SET "
             "service = excluded.service, owner = excluded.owner, seq = excluded.seq, "
             "version = excluded.version, deleted = 0, value = excluded.value",
-            (type_, id_, service, owner, self.next_seq(conn), version,
-             json.dumps(value, ensure_ascii=False)),
+            (
+                type_,
+                id_,
+                service,
+                owner,
+                self.next_seq(conn),
+                version,
+                json.dumps(value, ensure_ascii=False),
+            ),
         )
         return version
 

@@ -34,7 +34,9 @@ def client_migrations_dir() -> Path:
     for candidate in (package / "_migrations", package.parent / "migrations"):
         if candidate.is_dir():
             return candidate
-    raise MigrationError("Les migrations de la base locale sont introuvables : réinstallez alin-tui.")
+    raise MigrationError(
+        "Les migrations de la base locale sont introuvables : réinstallez alin-tui."
+    )
 
 
 def discover(directory: Path) -> list[Migration]:

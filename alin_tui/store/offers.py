@@ -9,15 +9,31 @@ from typing import Any
 from alin_tui.domain.search import fold
 
 _COLUMNS = (
-    "reference", "residence_title", "address", "commune", "postal_code", "department", "zone",
-    "typology", "surface_m2", "floor", "lift", "rent_cents", "charges_cents", "financing",
-    "available_on", "closes_on", "status",
+    "reference",
+    "residence_title",
+    "address",
+    "commune",
+    "postal_code",
+    "department",
+    "zone",
+    "typology",
+    "surface_m2",
+    "floor",
+    "lift",
+    "rent_cents",
+    "charges_cents",
+    "financing",
+    "available_on",
+    "closes_on",
+    "status",
 )
 
 
 def search_text(value: dict[str, Any]) -> str:
-    parts = (value.get(k) or "" for k in
-             ("reference", "residence_title", "address", "commune", "postal_code"))
+    parts = (
+        value.get(k) or ""
+        for k in ("reference", "residence_title", "address", "commune", "postal_code")
+    )
     return fold(" ".join(str(p) for p in parts))
 
 
@@ -26,7 +42,9 @@ def put(conn: sqlite3.Connection, id_: str, version: int, value: dict[str, Any])
     row[_COLUMNS.index("lift")] = int(bool(value.get("lift")))
     cols = ", ".join(("id", "version", *_COLUMNS, "search_text", "value"))
     marks = ", ".join("?" * (len(_COLUMNS) + 4))
-    updates = ", ".join(f"{c} = excluded.{c}" for c in ("version", *_COLUMNS, "search_text", "value"))
+    updates = ", ".join(
+        f"{c} = excluded.{c}" for c in ("version", *_COLUMNS, "search_text", "value")
+    )
     conn.execute(
         f"INSERT INTO offers ({cols}) VALUES ({marks}) ON CONFLICT (id) DO UPDATE SET {updates}",
         (id_, version, *row, search_text(value), json.dumps(value, ensure_ascii=False)),
@@ -42,8 +60,14 @@ def count(conn: sqlite3.Connection, *, include_closed: bool = False, query: str 
     return int(conn.execute(f"SELECT count(*) FROM offers o {where}", params).fetchone()[0])
 
 
-def page(conn: sqlite3.Connection, *, offset: int = 0, limit: int = 100,
-         include_closed: bool = False, query: str = "") -> list[dict[str, Any]]:
+def page(
+    conn: sqlite3.Connection,
+    *,
+    offset: int = 0,
+    limit: int = 100,
+    include_closed: bool = False,
+    query: str = "",
+) -> list[dict[str, Any]]:
     """A window of offers, soonest deadline first: the UI never loads the whole list."""
     where, params = _where(include_closed, query)
     rows = conn.execute(

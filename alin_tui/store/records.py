@@ -11,8 +11,14 @@ from alin_tui.domain.dossier import Demand, Link, Slot
 DOSSIER_TYPES = ("demand", "person", "document", "link", "application")
 
 
-def put(conn: sqlite3.Connection, service: str, type_: str, id_: str, version: int,
-        value: dict[str, Any]) -> None:
+def put(
+    conn: sqlite3.Connection,
+    service: str,
+    type_: str,
+    id_: str,
+    version: int,
+    value: dict[str, Any],
+) -> None:
     conn.execute(
         "INSERT INTO records (type, id, service, version, value) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (type, id) DO UPDATE SET service = excluded.service, "

@@ -17,10 +17,22 @@ def get(conn: sqlite3.Connection, service: str) -> dict[str, Any]:
         (service,),
     ).fetchone()
     if row is None:
-        return {"cursor": None, "server_today": None, "server_time": None, "last_pull_at": None,
-                "last_mutation_ids": {}, "last_error": None}
-    keys = ("cursor", "server_today", "server_time", "last_pull_at", "last_mutation_ids",
-            "last_error")
+        return {
+            "cursor": None,
+            "server_today": None,
+            "server_time": None,
+            "last_pull_at": None,
+            "last_mutation_ids": {},
+            "last_error": None,
+        }
+    keys = (
+        "cursor",
+        "server_today",
+        "server_time",
+        "last_pull_at",
+        "last_mutation_ids",
+        "last_error",
+    )
     state = dict(zip(keys, row, strict=True))
     state["last_mutation_ids"] = json.loads(state["last_mutation_ids"] or "{}")
     return state
@@ -66,8 +78,7 @@ def apply_page(
             "server_today = excluded.server_today, server_time = excluded.server_time, "
             "last_pull_at = excluded.last_pull_at, last_mutation_ids = excluded.last_mutation_ids, "
             "last_error = NULL, last_error_kind = NULL",
-            (service, cursor, server_today, server_time, pulled_at,
-             json.dumps(last_mutation_ids)),
+            (service, cursor, server_today, server_time, pulled_at, json.dumps(last_mutation_ids)),
         )
         conn.execute("COMMIT")
     except BaseException:

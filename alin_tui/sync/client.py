@@ -61,14 +61,24 @@ class NotModified:
 
 
 class Client:
-    def __init__(self, base_url: str, *, token: str | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self._http = httpx.Client(
-            base_url=self.base_url, timeout=TIMEOUT, transport=transport,
-            headers={"Accept": "application/json", "Accept-Encoding": "gzip",
-                     "User-Agent": "alin-tui"},
+            base_url=self.base_url,
+            timeout=TIMEOUT,
+            transport=transport,
+            headers={
+                "Accept": "application/json",
+                "Accept-Encoding": "gzip",
+                "User-Agent": "alin-tui",
+            },
         )
 
     def close(self) -> None:
@@ -86,24 +96,44 @@ class Client:
         return self._call("GET", "/health", p.Health, auth=False)
 
     def login(self, username: str, password: str) -> p.TokenResponse:
-        answer = self._call("POST", "/auth/token", p.TokenResponse, auth=False,
-                            json={"username": username, "password": password})
+        answer = self._call(
+            "POST",
+            "/auth/token",
+            p.TokenResponse,
+            auth=False,
+            json={"username": username, "password": password},
+        )
         self.token = answer.token
         return answer
 
-    def pull(self, service: str, cursor: str | None, *, limit: int = 500,
-             etag: str | None = None) -> p.PullResponse | NotModified:
+    def pull(
+        self, service: str, cursor: str | None, *, limit: int = 500, etag: str | None = None
+    ) -> p.PullResponse | NotModified:
         params: dict[str, Any] = {"limit": limit}
         if cursor:
             params["cursor"] = cursor
         headers = {"If-None-Match": etag} if etag else {}
-        return self._call("GET", f"/{service}/v1/sync/pull", p.PullResponse, params=params,
-                          headers=headers, allow_304=True)
+        return self._call(
+            "GET",
+            f"/{service}/v1/sync/pull",
+            p.PullResponse,
+            params=params,
+            headers=headers,
+            allow_304=True,
+        )
 
     # --- plumbing --------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, model: type[M], *, auth: bool = True,
-              allow_304: bool = False, **kwargs: Any) -> Any:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        model: type[M],
+        *,
+        auth: bool = True,
+        allow_304: bool = False,
+        **kwargs: Any,
+    ) -> Any:
         headers = dict(kwargs.pop("headers", {}) or {})
         if auth:
             if not self.token:
@@ -133,8 +163,9 @@ def _read_bounded(response: httpx.Response) -> bytes:
     for chunk in response.iter_bytes():
         size += len(chunk)
         if size > MAX_BODY_BYTES:
-            raise BadResponse("Réponse du serveur trop volumineuse : ignorée.",
-                              status=response.status_code)
+            raise BadResponse(
+                "Réponse du serveur trop volumineuse : ignorée.", status=response.status_code
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -151,8 +182,11 @@ def _error_for(response: httpx.Response, body: bytes) -> SyncError:
     if status == 410 and code == "reset":
         return CursorReset(message or "Curseur périmé.", status=status, code=code)
     if status >= 500 or status == 429:
-        err = ServerError(f"Le serveur a répondu {status}" + (f" : {message}" if message else "."),
-                          status=status, code=code)
+        err = ServerError(
+            f"Le serveur a répondu {status}" + (f" : {message}" if message else "."),
+            status=status,
+            code=code,
+        )
         retry = response.headers.get("Retry-After", "")
         err.retry_after = float(retry) if retry.replace(".", "", 1).isdigit() else None
         return err

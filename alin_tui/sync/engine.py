@@ -77,10 +77,15 @@ class Engine:
                 return report
             changes = [_validated(service, c) for c in answer.changes]
             sync_state.apply_page(
-                self.db.conn, service, cursor=answer.cursor, changes=changes,
+                self.db.conn,
+                service,
+                cursor=answer.cursor,
+                changes=changes,
                 server_today=answer.today.isoformat(),
-                server_time=answer.server_time.isoformat(), pulled_at=self.now(),
-                last_mutation_ids=dict(answer.last_mutation_ids), reset=cursor is None,
+                server_time=answer.server_time.isoformat(),
+                pulled_at=self.now(),
+                last_mutation_ids=dict(answer.last_mutation_ids),
+                reset=cursor is None,
             )
             report.pages += 1
             report.changes += len(changes)

@@ -19,8 +19,14 @@ class Credentials:
 
 
 class Session:
-    def __init__(self, store_path: Path, server_url: str, *,
-                 credentials: Credentials | None = None, token: str | None = None) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        server_url: str,
+        *,
+        credentials: Credentials | None = None,
+        token: str | None = None,
+    ) -> None:
         self.store_path = store_path
         self.server_url = server_url
         self.credentials = credentials

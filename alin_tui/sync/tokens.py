@@ -13,8 +13,9 @@ def write_token(path: Path, *, server: str, username: str, token: str, expires_a
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump({"server": server, "username": username, "token": token,
-                   "expires_at": expires_at}, f)
+        json.dump(
+            {"server": server, "username": username, "token": token, "expires_at": expires_at}, f
+        )
     os.replace(tmp, path)
 
 

@@ -46,8 +46,14 @@ class AlinApp(App[None]):
     TITLE = "alin-tui"
     ENABLE_COMMAND_PALETTE = True
 
-    def __init__(self, store_path: Path, *, session: Any | None = None, lang: str = "fr",
-                 sync_on_start: bool = True) -> None:
+    def __init__(
+        self,
+        store_path: Path,
+        *,
+        session: Any | None = None,
+        lang: str = "fr",
+        sync_on_start: bool = True,
+    ) -> None:
         self.t = Translator(lang)
         super().__init__()
         self.store_path = store_path
@@ -66,8 +72,7 @@ class AlinApp(App[None]):
         Binding("1", "tab('demande')", "tabs.demande", show=False, id="tab-demande"),
         Binding("2", "tab('pieces')", "tabs.pieces", show=False, id="tab-pieces"),
         Binding("3", "tab('offres')", "tabs.offres", show=False, id="tab-offres"),
-        Binding("4", "tab('candidatures')", "tabs.candidatures", show=False,
-                id="tab-candidatures"),
+        Binding("4", "tab('candidatures')", "tabs.candidatures", show=False, id="tab-candidatures"),
         Binding("slash", "search", "keys.search", id="search"),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
     ]
@@ -76,8 +81,10 @@ class AlinApp(App[None]):
         table = self._bindings.key_to_bindings
         for key, bindings in table.items():
             table[key] = [
-                replace(b, description=self.t(b.description)) if b.id and "." in b.description
-                else b for b in bindings
+                replace(b, description=self.t(b.description))
+                if b.id and "." in b.description
+                else b
+                for b in bindings
             ]
 
     @property
@@ -101,6 +108,7 @@ class AlinApp(App[None]):
                     yield Button(t("offres.apply"), id="apply", variant="primary", disabled=True)
                     yield Static(id="apply-reason")
             with TabPane(t("tabs.candidatures"), id="candidatures"):
+                yield Static(id="applications-empty")
                 yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
         yield Static(id="status")
         yield Footer()
@@ -108,15 +116,28 @@ class AlinApp(App[None]):
     def on_mount(self) -> None:
         t = self.t
         self.query_one("#documents", DataTable).add_columns(
-            t("pieces.person"), t("pieces.kind"), t("pieces.state"), t("pieces.reason"),
-            t("pieces.valid_until"))
+            t("pieces.person"),
+            t("pieces.kind"),
+            t("pieces.state"),
+            t("pieces.reason"),
+            t("pieces.valid_until"),
+        )
         self.query_one("#offers", DataTable).add_columns(
-            t("offres.reference"), t("offres.commune"), "Résidence" if t.lang == "fr" else
-            "Residence", t("offres.typology"), t("offres.surface"), t("offres.rent"),
-            t("offres.financing"), t("offres.closes"))
+            t("offres.reference"),
+            t("offres.commune"),
+            "Résidence" if t.lang == "fr" else "Residence",
+            t("offres.typology"),
+            t("offres.surface"),
+            t("offres.rent"),
+            t("offres.financing"),
+            t("offres.closes"),
+        )
         self.query_one("#applications", DataTable).add_columns(
-            t("candidatures.offer"), t("candidatures.status"), t("candidatures.rank"),
-            t("candidatures.created"))
+            t("candidatures.offer"),
+            t("candidatures.status"),
+            t("candidatures.rank"),
+            t("candidatures.created"),
+        )
         self.refresh_views()
         if self.session is not None and self.sync_on_start:
             self.action_sync()
@@ -165,7 +186,11 @@ class AlinApp(App[None]):
         docs.add_rows(views.documents(self.conn, t))
         apps = self.query_one("#applications", DataTable)
         apps.clear()
-        apps.add_rows(views.application_rows(self.conn, t))
+        app_rows = views.application_rows(self.conn, t)
+        apps.add_rows(app_rows)
+        empty = self.query_one("#applications-empty", Static)
+        empty.update("" if app_rows else t("candidatures.none"))
+        empty.display = not app_rows
         button = self.query_one("#apply", Button)
         button.disabled = not ov.can_apply
         self.query_one("#apply-reason", Static).update(ov.apply_reason)
@@ -176,8 +201,9 @@ class AlinApp(App[None]):
         status = self.query_one("#status", Static)
         line = views.sync_line(self.conn, self.t, syncing=self._syncing)
         status.update(line)
-        status.set_class(line.startswith(("Hors ligne", "Erreur", "Offline", "Sync error")),
-                         "-error")
+        status.set_class(
+            line.startswith(("Hors ligne", "Erreur", "Offline", "Sync error")), "-error"
+        )
 
     @on(Input.Changed, "#offers-search")
     def _search_changed(self, event: Input.Changed) -> None:
@@ -191,8 +217,9 @@ class AlinApp(App[None]):
         for key, cells in rows:
             table.add_row(*cells, key=key)
         count = self.query_one("#offers-count", Static)
-        count.update(self.t("offres.count", shown=len(rows), total=total) if total
-                     else self.t("offres.none"))
+        count.update(
+            self.t("offres.count", shown=len(rows), total=total) if total else self.t("offres.none")
+        )
 
     def on_unmount(self) -> None:
         self._db.conn.close()
