@@ -29,6 +29,7 @@ class Demand:
     expires_on: dt.date | None
     radiation_code: str | None
     version: int
+    reference_income_cents: int | None = None
 
     @classmethod
     def from_value(cls, value: Mapping[str, Any]) -> Demand:
@@ -40,6 +41,7 @@ class Demand:
             expires_on=_date(value.get("expires_on")),
             radiation_code=value.get("radiation_code"),
             version=int(value.get("version") or 0),
+            reference_income_cents=value.get("reference_income_cents"),
         )
 
 
@@ -94,10 +96,33 @@ class Slot:
             valid_until=_date(value.get("valid_until")),
         )
 
-    def blocking(self, today: dt.date) -> bool:
-        """A required slot blocks unless received/accepted and not past its validity."""
-        if not self.required:
-            return False
-        if self.state not in ("received", "accepted"):
-            return True
-        return self.valid_until is not None and self.valid_until < today
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    role: str
+    situation: str
+    birth_date: dt.date | None
+    first_name: str = ""
+    last_name: str = ""
+
+    @classmethod
+    def from_value(cls, person_id: str, value: Mapping[str, Any]) -> Person:
+        return cls(
+            id=person_id,
+            role=str(value.get("role") or "other"),
+            situation=str(value.get("situation") or "none"),
+            birth_date=_date(value.get("birth_date")),
+            first_name=str(value.get("first_name") or ""),
+            last_name=str(value.get("last_name") or ""),
+        )
+
+    def age(self, today: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return today.year - b.year - ((today.month, today.day) < (b.month, b.day))
+
+    def is_adult(self, today: dt.date) -> bool:
+        age = self.age(today)
+        return self.role != "child" if age is None else age >= 18

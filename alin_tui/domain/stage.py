@@ -1,4 +1,5 @@
-"""Where the applicant stands (the stage codes of the protocol) and the single next step."""
+"""Where the applicant stands (the stage codes of the protocol), the single next step and the site
+where it happens, and which of the three starting situations of April 2021 applies."""
 
 from __future__ import annotations
 
@@ -6,10 +7,23 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from alin_tui.domain.completeness import Completeness, assess
 from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.lifecycle import RENEWAL_WARNING_DAYS, RENEWAL_WINDOW_DAYS
 
-RENEWAL_WINDOW_DAYS = 60
-RENEWAL_WARNING_DAYS = 30
+__all__ = ["RENEWAL_WARNING_DAYS", "RENEWAL_WINDOW_DAYS", "Standing", "compute_stage"]
+
+STAGES = (
+    "radiated",
+    "no_demand",
+    "draft_without_number",
+    "number_without_account",
+    "not_linked",
+    "renewal_due",
+    "situation_outdated",
+    "incomplete",
+    "ready",
+)
 
 # Stage -> next step code, as the command line reports it.
 NEXT_STEP = {
@@ -24,33 +38,63 @@ NEXT_STEP = {
     "ready": "apply",
 }
 
+# Where each next step happens: the national file ("sne") or AL-in ("alin").
+NEXT_STEP_SITE = {
+    "new_demand": "sne",
+    "create_demand_on_sne": "sne",
+    "claim_sne_account": "sne",
+    "link_number": "alin",
+    "renew": "sne",
+    "refresh_situation": "alin",
+    "send_documents": "sne",
+    "apply": "alin",
+}
+
 
 @dataclass(frozen=True)
 class Standing:
     stage: str
     next_step: str
-    blocking: tuple[Slot, ...]
+    site: str
+    completeness: Completeness
+    situation: int | None  # starting situation 1, 2 or 3 of the April 2021 notice
 
     @property
     def complete(self) -> bool:
-        return not self.blocking
+        return self.completeness.complete
+
+    @property
+    def blocking(self):  # the blockers, kept for callers that only need the list
+        return self.completeness.blockers
 
 
-def blocking_slots(slots: Sequence[Slot], today: dt.date) -> tuple[Slot, ...]:
-    return tuple(s for s in slots if s.blocking(today))
+def starting_situation(demand: Demand | None, link: Link | None) -> int | None:
+    """1: a draft on AL-in without a number (void; start on the national file);
+    2: a number obtained on AL-in, no national-file account yet;
+    3: a demand on the national file (imported or to be linked on AL-in)."""
+    if demand is not None:
+        return 3
+    if link is not None and link.nur and link.origin == "alin":
+        return 2
+    if link is not None and link.draft:
+        return 1
+    return None
 
 
 def compute_stage(
     demand: Demand | None, link: Link | None, slots: Sequence[Slot], today: dt.date
 ) -> Standing:
     """First match wins, in the protocol's order."""
-    blocking = blocking_slots(slots, today) if demand is not None else ()
-    stage = _stage(demand, link, blocking, today)
-    return Standing(stage=stage, next_step=NEXT_STEP[stage], blocking=blocking)
+    completeness = assess(slots if demand is not None else (), today)
+    stage = _stage(demand, link, completeness, today)
+    step = NEXT_STEP[stage]
+    return Standing(
+        stage, step, NEXT_STEP_SITE[step], completeness, starting_situation(demand, link)
+    )
 
 
 def _stage(
-    demand: Demand | None, link: Link | None, blocking: tuple[Slot, ...], today: dt.date
+    demand: Demand | None, link: Link | None, completeness: Completeness, today: dt.date
 ) -> str:
     if demand is not None and demand.status == "radiated":
         return "radiated"
@@ -66,6 +110,6 @@ def _stage(
         return "renewal_due"
     if not link.situation_fresh:
         return "situation_outdated"
-    if blocking:
+    if not completeness.complete:
         return "incomplete"
     return "ready"

@@ -88,3 +88,8 @@ def _where(include_closed: bool, query: str) -> tuple[str, tuple[Any, ...]]:
         clauses.append("o.rowid IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH ?)")
         params.append(terms)
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", tuple(params)
+
+
+def get(conn: sqlite3.Connection, id_: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT value FROM offers WHERE id = ?", (id_,)).fetchone()
+    return {"id": id_, **json.loads(row[0])} if row else None

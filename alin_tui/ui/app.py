@@ -27,6 +27,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from alin_tui.domain import applying
 from alin_tui.store.db import connect
 from alin_tui.ui import views
 from alin_tui.ui.i18n import Translator
@@ -53,6 +54,7 @@ class AlinApp(App[None]):
         session: Any | None = None,
         lang: str = "fr",
         sync_on_start: bool = True,
+        max_applications: int = applying.DEFAULT_MAX_APPLICATIONS,
     ) -> None:
         self.t = Translator(lang)
         super().__init__()
@@ -62,6 +64,9 @@ class AlinApp(App[None]):
         self._db = connect(store_path)
         self._syncing = False
         self._query = ""
+        self.max_applications = max_applications
+        self._dossier: views.Dossier | None = None
+        self._offer_id: str | None = None
         self._translate_bindings()
 
     # Every binding has an id (users remap through `set_keymap`); descriptions are catalog keys,
@@ -129,7 +134,7 @@ class AlinApp(App[None]):
             t("offres.typology"),
             t("offres.surface"),
             t("offres.rent"),
-            t("offres.financing"),
+            t("eligibility.column"),
             t("offres.closes"),
         )
         self.query_one("#applications", DataTable).add_columns(
@@ -178,24 +183,36 @@ class AlinApp(App[None]):
 
     def refresh_views(self) -> None:
         t = self.t
-        ov = views.overview(self.conn, t)
-        self.sub_title = ov.applicant
-        self.query_one("#summary", Static).update(ov.summary)
+        dossier = self._dossier = views.read_dossier(self.conn)
+        name, summary = views.overview(t, dossier)
+        self.sub_title = name
+        self.query_one("#summary", Static).update(summary)
         docs = self.query_one("#documents", DataTable)
         docs.clear()
-        docs.add_rows(views.documents(self.conn, t))
+        docs.add_rows(views.documents(t, dossier))
         apps = self.query_one("#applications", DataTable)
         apps.clear()
-        app_rows = views.application_rows(self.conn, t)
+        app_rows = views.application_rows(t, dossier)
         apps.add_rows(app_rows)
         empty = self.query_one("#applications-empty", Static)
         empty.update("" if app_rows else t("candidatures.none"))
         empty.display = not app_rows
-        button = self.query_one("#apply", Button)
-        button.disabled = not ov.can_apply
-        self.query_one("#apply-reason", Static).update(ov.apply_reason)
         self._load_offers()
         self._show_status()
+
+    def _show_apply_state(self) -> None:
+        if self._dossier is None:
+            return
+        enabled, sentence = views.apply_state(
+            self.conn, self.t, self._dossier, self._offer_id, self.max_applications
+        )
+        self.query_one("#apply", Button).disabled = not enabled
+        self.query_one("#apply-reason", Static).update(sentence)
+
+    @on(DataTable.RowHighlighted, "#offers")
+    def _offer_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._offer_id = event.row_key.value if event.row_key else None
+        self._show_apply_state()
 
     def _show_status(self) -> None:
         status = self.query_one("#status", Static)
@@ -211,7 +228,10 @@ class AlinApp(App[None]):
         self._load_offers()
 
     def _load_offers(self) -> None:
-        rows, total = views.offer_rows(self.conn, self._query, limit=OFFER_WINDOW)
+        assert self._dossier is not None
+        rows, total = views.offer_rows(
+            self.conn, self.t, self._dossier, self._query, limit=OFFER_WINDOW
+        )
         table = self.query_one("#offers", DataTable)
         table.clear()
         for key, cells in rows:

@@ -1,6 +1,7 @@
 """Read models for the screens: what each tab shows, computed from the local store and the rules.
 
-Pure functions of a connection and a translator; the widgets only lay the result out.
+Pure functions of a connection and a translator; the widgets only lay the result out. Every
+server value goes through `clean` and into plain `Text` (never markup).
 """
 
 from __future__ import annotations
@@ -8,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 
+from alin_tui.domain import applying, eligibility, lifecycle
 from alin_tui.domain import nur as nur_rules
-from alin_tui.domain.documents import KINDS
-from alin_tui.domain.stage import RENEWAL_WARNING_DAYS, RENEWAL_WINDOW_DAYS, compute_stage
+from alin_tui.domain.documents import KINDS, effective_state
+from alin_tui.domain.dossier import Person
+from alin_tui.domain.stage import Standing, compute_stage
 from alin_tui.store import offers as offer_store
 from alin_tui.store import records, sync_state
 from alin_tui.sync.status import read_status
@@ -32,23 +36,45 @@ def store_today(conn: sqlite3.Connection) -> dt.date:
 
 
 @dataclass(frozen=True)
-class Overview:
-    applicant: str
-    summary: Table
-    stage: str
-    can_apply: bool
-    apply_reason: str
+class Dossier:
+    """Everything the rules need, read once per refresh."""
+
+    today: dt.date
+    demand: Any
+    link: Any
+    slots: list
+    persons: list[Person]
+    applications: list[dict[str, Any]]
+    standing: Standing
+    category: int
 
 
-def overview(conn: sqlite3.Connection, t: Translator) -> Overview:
+def read_dossier(conn: sqlite3.Connection) -> Dossier:
     today = store_today(conn)
     demand = records.demand(conn)
     link = records.link(conn)
-    standing = compute_stage(demand, link, records.slots(conn), today)
-    people = dict(records.values(conn, "person"))
-    applicant = next((p for p in people.values() if p.get("role") == "applicant"), None)
+    slots = records.slots(conn)
+    persons = [Person.from_value(pid, v) for pid, v in records.values(conn, "person")]
+    apps = [{"id": aid, **v} for aid, v in records.values(conn, "application")]
+    category = eligibility.household_category(persons, today) if persons else 1
+    return Dossier(
+        today,
+        demand,
+        link,
+        slots,
+        persons,
+        apps,
+        compute_stage(demand, link, slots, today),
+        category,
+    )
+
+
+def overview(t: Translator, dossier: Dossier) -> tuple[str, Table]:
+    """The applicant's name (for the header) and the Ma demande summary."""
+    today, demand, link, standing = dossier.today, dossier.demand, dossier.link, dossier.standing
+    applicant = next((p for p in dossier.persons if p.role == "applicant"), None)
     name = (
-        clean(f"{applicant.get('first_name', '')} {applicant.get('last_name', '')}").strip()
+        clean(f"{applicant.first_name} {applicant.last_name}").strip()
         if applicant
         else t("app.no_applicant")
     )
@@ -58,6 +84,8 @@ def overview(conn: sqlite3.Connection, t: Translator) -> Overview:
     grid.add_column(overflow="fold")
     grid.add_row(t("demande.stage"), Text(t(f"stage.{standing.stage}"), style="bold"))
     grid.add_row(t("demande.next_step"), Text(t(f"next_step.{standing.next_step}")))
+    if standing.situation is not None:
+        grid.add_row(t("situation.label"), Text(t(f"situation.{standing.situation}")))
     number = demand.nur if demand else (link.nur if link else None)
     try:
         shown = nur_rules.display(number) if number else t("demande.no_nur")
@@ -65,34 +93,22 @@ def overview(conn: sqlite3.Connection, t: Translator) -> Overview:
         shown = clean(number)
     grid.add_row(t("demande.nur"), Text(shown))
     if demand is not None:
+        radiated = demand.status == "radiated"
         status = (
             t("demande.radiated", code=clean(demand.radiation_code or "?"))
-            if demand.status == "radiated"
+            if radiated
             else t("demande.active")
         )
-        grid.add_row(t("demande.status"), Text(status))
+        grid.add_row(t("demande.status"), Text(status, style="bold red" if radiated else ""))
         grid.add_row(t("demande.first_filed"), Text(date_fr(demand.first_filed_on)))
-        if demand.expires_on is not None and demand.status != "radiated":
-            days = (demand.expires_on - today).days
-            when = (
-                t("demande.days_left", days=days)
-                if days >= 0
-                else t("demande.expired_since", days=-days)
-            )
-            style = (
-                "bold red"
-                if days <= RENEWAL_WARNING_DAYS
-                else "bold yellow"
-                if days <= RENEWAL_WINDOW_DAYS
-                else ""
-            )
-            grid.add_row(
-                t("demande.expires"), Text(f"{date_fr(demand.expires_on)} ({when})", style=style)
-            )
-            if days <= RENEWAL_WINDOW_DAYS:
+        if demand.expires_on is not None and not radiated:
+            grid.add_row(t("demande.expires"), _countdown(t, demand.expires_on, today))
+            if lifecycle.renewal_level(demand.expires_on, today) != lifecycle.RenewalLevel.NONE:
                 grid.add_row(
                     "",
-                    Text(t("demande.renewal_risk", date=date_fr(demand.expires_on)), style=style),
+                    Text(
+                        t("demande.renewal_risk", date=date_fr(demand.expires_on)), style="bold red"
+                    ),
                 )
     if link is not None:
         state = t("demande.linked") if link.state == "linked" else t("demande.unlinked")
@@ -104,49 +120,55 @@ def overview(conn: sqlite3.Connection, t: Translator) -> Overview:
             )
         grid.add_row(t("demande.link"), Text(state))
     if demand is not None:
-        dossier = (
-            t("demande.complete")
-            if standing.complete
-            else t("demande.incomplete", count=len(standing.blocking))
+        blockers = standing.completeness.blockers
+        dossier_text = (
+            t("demande.complete") if not blockers else t("demande.incomplete", count=len(blockers))
         )
         grid.add_row(
-            t("demande.dossier"), Text(dossier, style="green" if standing.complete else "yellow")
+            t("demande.dossier"), Text(dossier_text, style="green" if not blockers else "yellow")
         )
-    can_apply = standing.stage == "ready"
-    reason = (
-        t("offres.apply_ready")
-        if can_apply
-        else t("offres.apply_blocked", reason=t(f"stage.{standing.stage}").lower())
+    return name, grid
+
+
+def _countdown(t: Translator, expires_on: dt.date, today: dt.date) -> Text:
+    left = lifecycle.days_left(expires_on, today)
+    level = lifecycle.renewal_level(expires_on, today)
+    when = (
+        t("demande.days_left", days=left) if left >= 0 else t("demande.expired_since", days=-left)
     )
-    return Overview(name, grid, standing.stage, can_apply, reason)
+    style = {
+        lifecycle.RenewalLevel.WARNING: "bold red",
+        lifecycle.RenewalLevel.OVERDUE: "bold red",
+        lifecycle.RenewalLevel.DUE: "bold yellow",
+    }.get(level, "")
+    return Text(f"{date_fr(expires_on)} ({when})", style=style)
 
 
-def documents(conn: sqlite3.Connection, t: Translator) -> list[tuple[Text, ...]]:
-    today = store_today(conn)
-    people = dict(records.values(conn, "person"))
-    order = {pid: i for i, pid in enumerate(people)}
-    rows = []
+def documents(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
+    """The checklist per person, in catalogue order, with effective states and reasons."""
+    order = {p.id: i for i, p in enumerate(dossier.persons)}
+    people = {p.id: p for p in dossier.persons}
     kind_order = {k: i for i, k in enumerate(KINDS)}
+    rows = []
     for slot in sorted(
-        records.slots(conn),
+        dossier.slots,
         key=lambda s: (order.get(s.person_id, 99), kind_order.get(s.kind, 99), s.slot_id),
     ):
-        person = people.get(slot.person_id, {})
-        who = clean(f"{person.get('first_name', '?')} ({t('role.' + str(person.get('role')))})")
-        blocking = slot.blocking(today)
-        state = t(f"doc_state.{slot.state}")
-        style = (
-            "green"
-            if not blocking
-            else "red"
-            if slot.state in ("rejected", "expired")
-            else "yellow"
+        person = people.get(slot.person_id)
+        who = (
+            clean(f"{person.first_name} ({t('role.' + person.role)})")
+            if person
+            else clean(slot.person_id)
         )
+        state = effective_state(slot.state, slot.valid_until, dossier.today)
+        ok = state in ("received", "accepted") or not slot.required
+        style = "green" if ok else "red" if state in ("rejected", "expired") else "yellow"
+        label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
         rows.append(
             (
                 Text(who),
-                Text(t(f"kind.{slot.kind}")),
-                Text(state, style=style),
+                Text(label),
+                Text(t(f"doc_state.{state}"), style=style),
                 Text(clean(slot.reason or "")),
                 Text(date_fr(slot.valid_until) if slot.valid_until else ""),
             )
@@ -154,12 +176,31 @@ def documents(conn: sqlite3.Connection, t: Translator) -> list[tuple[Text, ...]]
     return rows
 
 
+def offer_eligibility(dossier: Dossier, offer: dict[str, Any]) -> eligibility.Eligibility:
+    income = dossier.demand.reference_income_cents if dossier.demand else None
+    return eligibility.assess_offer(
+        financing=offer["financing"],
+        zone=offer.get("zone"),
+        commune=offer.get("commune"),
+        household_category_=dossier.category,
+        income_cents=income,
+        today=dossier.today,
+    )
+
+
 def offer_rows(
-    conn: sqlite3.Connection, query: str, limit: int = 200
+    conn: sqlite3.Connection, t: Translator, dossier: Dossier, query: str, limit: int = 200
 ) -> tuple[list[tuple[str, tuple[Text, ...]]], int]:
     total = offer_store.count(conn, query=query)
     rows = []
     for o in offer_store.page(conn, query=query, limit=limit):
+        e = offer_eligibility(dossier, o)
+        if e.eligible is None:
+            mark = Text(t("eligibility.unknown"), style="dim")
+        elif e.eligible:
+            mark = Text(t("eligibility.under", financing=e.financing), style="green")
+        else:
+            mark = Text(t("eligibility.over", financing=e.financing), style="red")
         rows.append(
             (
                 o["id"],
@@ -170,7 +211,7 @@ def offer_rows(
                     Text(clean(o["typology"])),
                     Text(f"{o['surface_m2']:.0f} m²", justify="right"),
                     Text(euros(o["rent_cents"] + o["charges_cents"]), justify="right"),
-                    Text(clean(o["financing"])),
+                    mark,
                     Text(date_fr(o["closes_on"])),
                 ),
             )
@@ -178,9 +219,64 @@ def offer_rows(
     return rows, total
 
 
-def application_rows(conn: sqlite3.Connection, t: Translator) -> list[tuple[Text, ...]]:
+def apply_state(
+    conn: sqlite3.Connection,
+    t: Translator,
+    dossier: Dossier,
+    offer_id: str | None,
+    max_applications: int,
+) -> tuple[bool, str]:
+    """Whether the apply button is enabled and the sentence under it: every reason, or the
+    eligibility figures of the selected offer when it may go."""
+    offer = offer_store.get(conn, offer_id) if offer_id else None
+    found = applying.refusals(
+        offer_id=offer_id or "",
+        offer=offer,
+        applications=dossier.applications,
+        demand=dossier.demand,
+        link=dossier.link,
+        slots=dossier.slots,
+        today=dossier.today,
+        max_applications=max_applications,
+    )
+    if offer_id is None:
+        found = [r for r in found if r.code != "offer_unknown"]
+    if found:
+        reasons = "; ".join(_refusal_text(t, r, dossier) for r in found)
+        return False, t("offres.apply_blocked", reason=reasons)
+    e = offer_eligibility(dossier, offer) if offer else None
+    detail = _eligibility_text(t, e) if e else ""
+    return True, (t("offres.apply_ready") + (" " + detail if detail else ""))
+
+
+def _refusal_text(t: Translator, refusal: applying.Refusal, dossier: Dossier) -> str:
+    if refusal.code == "dossier_incomplete":
+        return t("refusal.dossier_incomplete", count=len(refusal.missing))
+    if refusal.code == "application_limit":
+        count = sum(1 for a in dossier.applications if a.get("status") in applying.OPEN_STATUSES)
+        return t("refusal.application_limit", count=count)
+    return t(f"refusal.{refusal.code}")
+
+
+def _eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
+    if e.income_euros is None:
+        return t("eligibility.no_income")
+    if e.eligible is None or e.ceiling_euros is None:
+        return t("eligibility.detail_unknown", financing=e.financing)
+    key = "eligibility.detail_under" if e.eligible else "eligibility.detail_over"
+    return t(
+        key,
+        income=euros(e.income_euros * 100).replace(",00", ""),
+        financing=e.financing,
+        year=e.year,
+        ceiling=euros(e.ceiling_euros * 100).replace(",00", ""),
+        category=e.category,
+    )
+
+
+def application_rows(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
     rows = []
-    for _id, value in records.values(conn, "application"):
+    for value in dossier.applications:
         rank = value.get("rank")
         rows.append(
             (

@@ -1,0 +1,107 @@
+"""The one gate for applying to an offer, shared by the apply button, the command line and the
+sandbox's acceptance of `application.create`.
+
+Checks run in the protocol's order: offer_unknown, duplicate, not_linked, demand_inactive,
+situation_outdated, dossier_incomplete, offer_closed, application_limit. The server and the
+command line stop at the first; the interface lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from alin_tui.domain.completeness import assess
+from alin_tui.domain.dossier import Demand, Link, Slot
+
+DEFAULT_MAX_APPLICATIONS = 3  # unconfirmed rule: configurable
+OPEN_STATUSES = ("submitted", "transmitted", "examined")
+ORDER = (
+    "offer_unknown",
+    "duplicate",
+    "not_linked",
+    "demand_inactive",
+    "situation_outdated",
+    "dossier_incomplete",
+    "offer_closed",
+    "application_limit",
+)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    code: str
+    message: str
+    missing: tuple[str, ...] = field(default=())
+
+
+def offer_is_open(offer: Mapping[str, Any], today: dt.date) -> bool:
+    closes = offer.get("closes_on")
+    closes_on = dt.date.fromisoformat(str(closes)) if closes else None
+    return offer.get("status") == "open" and (closes_on is None or closes_on >= today)
+
+
+def refusals(
+    *,
+    offer_id: str,
+    offer: Mapping[str, Any] | None,
+    applications: Iterable[Mapping[str, Any]],
+    demand: Demand | None,
+    link: Link | None,
+    slots: Sequence[Slot],
+    today: dt.date,
+    max_applications: int = DEFAULT_MAX_APPLICATIONS,
+) -> list[Refusal]:
+    """Every reason the application would be refused, in the protocol's order (empty: it may go)."""
+    apps = list(applications)
+    out: list[Refusal] = []
+    if offer is None:
+        out.append(Refusal("offer_unknown", f"L'offre {offer_id} n'existe pas."))
+    if any(a.get("offer_id") == offer_id for a in apps):
+        out.append(Refusal("duplicate", "Vous avez déjà candidaté à cette offre."))
+    if link is None or link.state != "linked":
+        out.append(Refusal("not_linked", "Votre numéro unique n'est pas lié à AL-in."))
+    if demand is None or demand.status != "active":
+        out.append(
+            Refusal(
+                "demand_inactive",
+                "Votre demande n'est pas active sur le fichier national (radiée ou introuvable).",
+            )
+        )
+    if link is not None and link.state == "linked" and not link.situation_fresh:
+        out.append(
+            Refusal(
+                "situation_outdated",
+                "Votre situation sur AL-in n'est pas à jour : « Mettre à jour ma situation ».",
+            )
+        )
+    completeness = assess(slots, today)
+    if demand is not None and not completeness.complete:
+        ids = tuple(completeness.missing_slot_ids)
+        out.append(
+            Refusal(
+                "dossier_incomplete",
+                f"Dossier incomplet sur le fichier national : {len(ids)} pièce(s) "
+                "à fournir ou à remplacer.",
+                ids,
+            )
+        )
+    if offer is not None and not offer_is_open(offer, today):
+        out.append(Refusal("offer_closed", "Cette offre est close."))
+    active = sum(1 for a in apps if a.get("status") in OPEN_STATUSES)
+    if active >= max_applications:
+        out.append(
+            Refusal(
+                "application_limit",
+                f"Vous avez déjà {active} candidature(s) en cours "
+                f"(maximum {max_applications}) : retirez-en une pour candidater.",
+            )
+        )
+    return out
+
+
+def first_refusal(**kwargs: Any) -> Refusal | None:
+    found = refusals(**kwargs)
+    return found[0] if found else None

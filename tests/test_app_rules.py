@@ -1,0 +1,84 @@
+"""The rules on screen: stage and next step per starting situation, the renewal risk, the apply
+button and its reasons, eligibility figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Button, DataTable
+
+from alin_tui.devtools.demo import synced_store
+from alin_tui.ui.app import AlinApp
+from tests.conftest import screen_text
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("stores")
+    return {
+        user: synced_store(base / user, username=user, offers=120)
+        for user in ("demo", "complet", "renouvellement", "brouillon", "numero", "foyer-01")
+    }
+
+
+@pytest.mark.parametrize(
+    ("user", "stage", "step", "situation"),
+    [
+        ("brouillon", "Brouillon AL-in sans numéro", "créez votre demande", "1 — brouillon"),
+        ("numero", "Numéro obtenu sur AL-in", "créez un compte et saisissez le numéro", "2 —"),
+        ("demo", "Dossier incomplet", "déposez ou remplacez les pièces", "3 —"),
+        ("complet", "Prêt à candidater", "Sur AL-in : choisissez une offre", "3 —"),
+        ("foyer-01", "Demande radiée", "nouvelle demande", "3 —"),
+    ],
+)
+async def test_ma_demande_says_the_stage_the_next_step_and_the_situation(
+    stores, user, stage, step, situation
+) -> None:
+    app = AlinApp(stores[user], session=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert stage in text and step in text and situation in text
+
+
+async def test_a_renewal_due_spells_out_the_risk(stores) -> None:
+    app = AlinApp(stores["renouvellement"], session=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Renouvellement à faire" in text
+        assert "(dans 20 jours)" in text
+        assert "l'ancienneté perdue" in text
+
+
+async def test_apply_is_disabled_with_the_reasons_until_the_dossier_is_complete(stores) -> None:
+    app = AlinApp(stores["demo"], session=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.query_one("#apply", Button).disabled
+        text = " ".join(screen_text(app).split())
+        assert "dossier incomplet : 4 pièce(s) à fournir ou remplacer" in text
+
+
+async def test_apply_is_enabled_for_a_ready_dossier_and_shows_the_ceiling_figures(stores) -> None:
+    app = AlinApp(stores["complet"], session=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        table = app.query_one("#offers", DataTable)
+        assert table.row_count > 0
+        assert not app.query_one("#apply", Button).disabled
+        text = " ".join(screen_text(app).split())
+        assert "vous pouvez candidater" in text
+        assert "Revenu fiscal 21 500 €" in text.replace("\u202f", " ")
+
+
+async def test_the_application_cap_blocks_with_its_reason(stores) -> None:
+    app = AlinApp(stores["complet"], session=None, max_applications=0)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.query_one("#apply", Button).disabled
+        assert "le maximum" in screen_text(app)
