@@ -30,6 +30,7 @@ class Demand:
     radiation_code: str | None
     version: int
     reference_income_cents: int | None = None
+    attestation_on: dt.date | None = None
 
     @classmethod
     def from_value(cls, value: Mapping[str, Any]) -> Demand:
@@ -42,6 +43,7 @@ class Demand:
             radiation_code=value.get("radiation_code"),
             version=int(value.get("version") or 0),
             reference_income_cents=value.get("reference_income_cents"),
+            attestation_on=_date(value.get("attestation_on")),
         )
 
 
