@@ -182,10 +182,10 @@ class PullResponse(_Model):
 
 
 class Mutation(BaseModel):
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, strict=True)
     name: ShortText
     args: dict[str, Any] = Field(default_factory=dict)
-    base_version: int | None = None
+    base_version: int | None = Field(default=None, strict=True)
 
 
 class PushRequest(BaseModel):

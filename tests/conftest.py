@@ -53,3 +53,12 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 __all__ = ["screen_text", "os"]
+
+
+@pytest.fixture
+def api(sandbox):
+    from tests.sandbox_client import Api
+
+    client = Api(sandbox.url, "admin-test")
+    yield client
+    client.http.close()

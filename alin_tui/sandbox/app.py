@@ -1,23 +1,34 @@
-"""The sandbox's HTTP surface (FastAPI): health, auth, pull for both services, JSON errors.
+"""The sandbox's HTTP surface (FastAPI): health, auth, pull and push for both services, resumable
+uploads, control routes; JSON errors only.
 
-Every route but /health, /openapi.json and /auth/token needs a bearer token. Errors are always
-`{"error": {"code", "message"}}`, never HTML nor a traceback.
+Every route but /health, /openapi.json, /auth/token and OPTIONS needs a bearer token. Errors are
+always `{"error": {"code", "message", …}}`, never HTML nor a traceback.
 """
 
 import json
 import logging
+import os
+import signal
+import zlib
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, Query, Request, Response
+from fastapi import FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from alin_tui import protocol as p
+from alin_tui.sandbox.auth import User
+from alin_tui.sandbox.errors import ERRORS, ApiError, error_response
+from alin_tui.sandbox.rules import Ctx, apply_mutation, ensure_date_rules
 from alin_tui.sandbox.store import Cursor, SandboxStore, rfc3339
 
 log = logging.getLogger("alin_tui.sandbox")
+
+MAX_PUSH_MUTATIONS = 100
+MAX_PUSH_BYTES = 256 * 1024
+MAX_REQUEST_BYTES = 11 * 1024 * 1024  # decompressed; uploads are at most 10 MiB a file
 
 _STATUS_CODES = {
     400: "invalid_request",
@@ -32,61 +43,87 @@ _STATUS_CODES = {
 }
 
 
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.extra = status, code, message, extra
+class GzipRequestBodies:
+    """Accepts `Content-Encoding: gzip` request bodies (bounded once decompressed)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = [(k, v) for k, v in scope["headers"]]
+        encoding = next((v for k, v in headers if k == b"content-encoding"), b"").lower()
+        if encoding not in (b"gzip", b"x-gzip"):
+            return await self.app(scope, receive, send)
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > MAX_REQUEST_BYTES:
+                break
+        try:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            data = inflater.decompress(bytes(body), MAX_REQUEST_BYTES + 1)
+        except zlib.error:
+            response = error_response(400, "invalid_request", "Corps gzip illisible.")
+            return await response(scope, receive, send)
+        if len(data) > MAX_REQUEST_BYTES or inflater.unconsumed_tail:
+            code = "push_too_large" if scope["path"].endswith("/sync/push") else "too_large"
+            response = error_response(413, code, "Corps de requête trop volumineux.")
+            return await response(scope, receive, send)
+        headers = [(k, v) for k, v in headers if k not in (b"content-encoding", b"content-length")]
+        headers.append((b"content-length", str(len(data)).encode()))
+        sent = False
+
+        async def replay():
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": False}
+
+        await self.app({**scope, "headers": headers}, replay, send)
 
 
-def error_response(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+def create_app(store: SandboxStore, *, admin_token: str, max_applications: int = 3) -> FastAPI:
+    from alin_tui.sandbox.control import router as control_router
+    from alin_tui.sandbox.uploads import router as uploads_router
 
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": p.ErrorBody, "description": "Jeton absent, inconnu ou expiré"},
-    422: {"model": p.ErrorBody, "description": "Requête mal formée"},
-}
-
-
-def current_user(request: Request, authorization: Annotated[str | None, Header()] = None) -> str:
-    """The caller's username from `Authorization: Bearer <token>`, else 401 `unauthorized`."""
-    scheme, _, token = (authorization or "").partition(" ")
-    store: SandboxStore = request.app.state.store
-    user = store.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
-        raise ApiError(401, "unauthorized", "Jeton absent, inconnu ou expiré : reconnectez-vous.")
-    return user
-
-
-User = Annotated[str, Depends(current_user)]
-
-
-def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
     app = FastAPI(
         title="alin-tui sandbox",
         version="1",
         description="Bac à sable du fichier national de la demande (/sne/v1) et d'AL-in "
-        "(/alin/v1), avec leurs règles, pour les démonstrations, la formation et les tests.",
+        "(/alin/v1), avec leurs règles, pour les démonstrations, la formation et les tests. "
+        "Protocole : push (écritures idempotentes par identifiant de mutation), pull (curseur "
+        "opaque, ETag), envois reprenables tus 1.0.0, routes de contrôle /sandbox/v1.",
         docs_url=None,
         redoc_url=None,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GzipRequestBodies)
     app.state.store = store
     app.state.admin_token = admin_token
+    app.state.max_applications = max_applications
 
     @app.exception_handler(ApiError)
-    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, **exc.extra)
+    async def _api_error(_: Request, exc: ApiError) -> Response:
+        return error_response(exc.status, exc.code, exc.message, headers=exc.headers, **exc.extra)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(_: Request, exc: StarletteHTTPException) -> Response:
         code = _STATUS_CODES.get(exc.status_code, "error")
-        return error_response(exc.status_code, code, str(exc.detail))
+        message = {404: "Route inconnue.", 405: "Méthode non permise sur cette route."}.get(
+            exc.status_code, str(exc.detail)
+        )
+        return error_response(exc.status_code, code, message, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
-        if any(e.get("type") == "json_invalid" for e in errors):
+        if any(e.get("type") in ("json_invalid", "json_type") for e in errors):
             return error_response(400, "invalid_request", "Corps JSON mal formé.")
         detail = "; ".join(
             f"{'.'.join(str(x) for x in e.get('loc', ()))}: {e.get('msg')}" for e in errors[:5]
@@ -94,7 +131,7 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
         return error_response(422, "invalid_request", f"Requête invalide : {detail}")
 
     @app.exception_handler(Exception)
-    async def _internal(_: Request, exc: Exception) -> JSONResponse:
+    async def _internal(_: Request, exc: Exception) -> Response:
         log.exception("internal error", exc_info=exc)
         return error_response(500, "internal", "Erreur interne du bac à sable.")
 
@@ -110,7 +147,7 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
         "/auth/token",
         response_model=p.TokenResponse,
         tags=["service"],
-        responses={401: ERRORS[401], 422: ERRORS[422]},
+        responses={401: ERRORS[401], 400: ERRORS[400], 422: ERRORS[422]},
     )
     def token(body: p.TokenRequest) -> dict[str, Any]:
         if not store.check_password(body.username, body.password):
@@ -132,6 +169,7 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
                 decoded = store.decode_cursor(cursor)
                 if decoded is None or decoded.service != service:
                     raise ApiError(410, "reset", "Curseur inconnu : reprenez depuis le début.")
+            ensure_date_rules(store)
             page = pull_page(store, service, user, decoded, size)
             etag = f'"{page["cursor"]}"'
             if (
@@ -147,6 +185,22 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
         pull.__name__ = f"pull_{service}"
         return pull
 
+    def make_push(service: str):
+        async def push(user: User, body: p.PushRequest, request: Request) -> Any:
+            raw = await request.body()
+            if len(body.mutations) > MAX_PUSH_MUTATIONS or len(raw) > MAX_PUSH_BYTES:
+                raise ApiError(
+                    413,
+                    "push_too_large",
+                    f"Au plus {MAX_PUSH_MUTATIONS} mutations et 256 Kio par envoi.",
+                )
+            return await run_in_threadpool(
+                push_batch, store, service, user, body, request.app.state.max_applications
+            )
+
+        push.__name__ = f"push_{service}"
+        return push
+
     for service in ("sne", "alin"):
         app.get(
             f"/{service}/v1/sync/pull",
@@ -155,12 +209,29 @@ def create_app(store: SandboxStore, *, admin_token: str) -> FastAPI:
             tags=[service],
             summary=f"Changements visibles sur {service} depuis un curseur",
             responses={
-                304: {"description": "Rien de nouveau"},
+                304: {"description": "Rien de nouveau depuis ce curseur"},
+                400: ERRORS[400],
                 401: ERRORS[401],
                 410: {"model": p.ErrorBody, "description": "Curseur inconnu (reset)"},
             },
         )(make_pull(service))
+        app.post(
+            f"/{service}/v1/sync/push",
+            response_model=p.PushResponse,
+            response_model_exclude_none=True,
+            tags=[service],
+            summary=f"Mutations de {service}, appliquées une seule fois chacune",
+            responses={
+                400: ERRORS[400],
+                401: ERRORS[401],
+                409: ERRORS[409],
+                413: ERRORS[413],
+                422: ERRORS[422],
+            },
+        )(make_push(service))
 
+    app.include_router(uploads_router)
+    app.include_router(control_router)
     return app
 
 
@@ -176,10 +247,95 @@ def _parse_limit(limit: str | None) -> int:
     return min(value, 1000)
 
 
+def _fault(point: str) -> None:
+    """Fault injection for the crash tests: `ALIN_SANDBOX_FAULT=<point>` kills the process."""
+    if os.environ.get("ALIN_SANDBOX_FAULT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def push_batch(
+    store: SandboxStore, service: str, user: str, body: p.PushRequest, max_applications: int
+) -> dict[str, Any]:
+    """Check the whole push, then apply each mutation in its own transaction with the counter."""
+    today = ensure_date_rules(store)
+    key = (service, user, body.client_id)
+    row = store.conn.execute(
+        "SELECT last_id FROM counters WHERE service = ? AND username = ? AND client_id = ?", key
+    ).fetchone()
+    last = row[0] if row else 0
+    mutations = body.mutations
+    if mutations:
+        first = mutations[0].id
+        consecutive = all(m.id == first + i for i, m in enumerate(mutations))
+        if not consecutive or first > last + 1:
+            raise ApiError(
+                409,
+                "out_of_order",
+                f"Mutations attendues à partir de {last + 1}, consécutives.",
+                expected=last + 1,
+            )
+    results = []
+    for m in mutations:
+        with store.write() as conn:
+            row = conn.execute(
+                "SELECT last_id FROM counters WHERE service = ? AND username = ? AND client_id = ?",
+                key,
+            ).fetchone()
+            current = row[0] if row else 0
+            if m.id <= current:
+                stored = conn.execute(
+                    "SELECT result FROM results WHERE service = ? AND username = ? "
+                    "AND client_id = ? AND mutation_id = ?",
+                    (*key, m.id),
+                ).fetchone()
+                if stored is not None:
+                    results.append(json.loads(stored[0]))
+                continue
+            if m.id != current + 1:
+                raise ApiError(
+                    409, "out_of_order", "Mutations reçues dans le désordre.", expected=current + 1
+                )
+            ctx = Ctx(store, conn, user, today, max_applications)
+            result = apply_mutation(ctx, service, m.id, m.name, m.args, m.base_version)
+            conn.execute(
+                "INSERT INTO results (service, username, client_id, mutation_id, result) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (*key, m.id, json.dumps(result, ensure_ascii=False)),
+            )
+            conn.execute(
+                "INSERT INTO counters (service, username, client_id, last_id, seq) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (service, username, client_id) "
+                "DO UPDATE SET last_id = excluded.last_id, seq = excluded.seq",
+                (*key, m.id, store.next_seq(conn)),
+            )
+            results.append(result)
+    row = store.conn.execute(
+        "SELECT last_id FROM counters WHERE service = ? AND username = ? AND client_id = ?", key
+    ).fetchone()
+    _fault("kill_after_push")
+    return {"last_mutation_id": row[0] if row else 0, "results": results}
+
+
+_PAGE_SQL = """
+SELECT seq, type, id, version, deleted, value FROM (
+    SELECT seq, type, id, version, deleted, value FROM entities
+     WHERE service = :service AND owner = :user AND seq > :after AND seq <= :until
+    UNION ALL
+    SELECT seq, type, id, version, deleted, value FROM entities
+     WHERE service = :service AND owner IS NULL AND seq > :after AND seq <= :until
+    UNION ALL
+    SELECT seq, type, id, version, deleted, value FROM history
+     WHERE service = :service AND (owner = :user OR owner IS NULL)
+       AND seq > :after AND seq <= :until AND superseded_by > :until
+) {live} ORDER BY seq LIMIT :limit
+"""
+
+
 def pull_page(
     store: SandboxStore, service: str, user: str, cursor: Cursor | None, limit: int
 ) -> dict[str, Any]:
-    """One page from one consistent read snapshot (a single read transaction)."""
+    """One page of the snapshot at the chain's upper bound, read in one read transaction: a
+    chain of pages returns each entity at most once, as it was when the chain started."""
     conn = store.conn
     conn.execute("BEGIN")
     try:
@@ -188,19 +344,21 @@ def pull_page(
         after = cursor.seq if cursor else 0
         until = cursor.until if cursor and cursor.until else None
         if until is None:
-            until = int(
+            until = max(
+                conn.execute(
+                    "SELECT coalesce(max(seq), 0) FROM entities WHERE service = ? AND owner = ?",
+                    (service, user),
+                ).fetchone()[0],
                 conn.execute(
                     "SELECT coalesce(max(seq), 0) FROM entities WHERE service = ? "
-                    "AND (owner = ? OR owner IS NULL)",
-                    (service, user),
-                ).fetchone()[0]
+                    "AND owner IS NULL",
+                    (service,),
+                ).fetchone()[0],
             )
-        live_only = "" if cursor else "AND deleted = 0"
+        sql = _PAGE_SQL.format(live="" if cursor else "WHERE deleted = 0")
         rows = conn.execute(
-            "SELECT seq, type, id, version, deleted, value FROM entities WHERE service = ? "
-            f"AND (owner = ? OR owner IS NULL) AND seq > ? AND seq <= ? {live_only} "
-            "ORDER BY seq LIMIT ?",
-            (service, user, after, until, limit + 1),
+            sql,
+            {"service": service, "user": user, "after": after, "until": until, "limit": limit + 1},
         ).fetchall()
         counters = conn.execute(
             "SELECT client_id, last_id, seq FROM counters WHERE service = ? AND username = ?",
@@ -227,8 +385,7 @@ def pull_page(
     if has_more:
         next_cursor = Cursor(service, rows[-1][0], until, today)
     else:
-        last = max(after, until, counter_seq)
-        next_cursor = Cursor(service, last, 0, today)
+        next_cursor = Cursor(service, max(after, until, counter_seq), 0, today)
     return {
         "cursor": store.encode_cursor(next_cursor),
         "has_more": has_more,

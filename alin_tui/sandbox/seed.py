@@ -12,6 +12,7 @@ import random
 import secrets
 import sqlite3
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,58 +136,77 @@ def make_nur(rng: random.Random, territory: str, first_filed_on: dt.date) -> str
 
 
 def seed(store: SandboxStore, *, seed: int, offers: int, start_day: dt.date) -> None:
-    """Wipe the data (not tokens, counters or results) and write the demo world."""
+    """Wipe the data, stats, uploads and cursors (not tokens, counters nor stored results) and
+    write the demo world, with the sandbox's day set back to `start_day`."""
     rng = random.Random(seed)
-    conn = store.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        conn.execute("DELETE FROM entities")
-        conn.execute("DELETE FROM users")
+    with store.write() as conn:
+        for table in (
+            "entities",
+            "history",
+            "users",
+            "stats_mutations",
+            "stats_applications",
+            "uploads",
+            "upload_chunks",
+        ):
+            conn.execute(f"DELETE FROM {table}")
         ids = _Ids(int(store.meta("seq", "0") or 0))
         _seed_accounts(conn, rng, ids, start_day)
         _seed_offers(conn, rng, ids, start_day, offers)
+        shift = (start_day - dt.datetime.now(dt.UTC).date()).days
         for key, value in {
             "seed": seed,
             "offers": offers,
             "start_day": start_day.isoformat(),
-            "day_offset": 0,
+            "shift_days": shift,
+            "rules_day": start_day.isoformat(),
             "seq": ids.seq,
             "cursor_key": secrets.token_hex(16),
         }.items():
             store.set_meta(key, value, conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
-def _insert(
-    conn: sqlite3.Connection,
-    ids: _Ids,
-    type_: str,
-    id_: str,
-    service: str,
-    owner: str | None,
-    value: dict[str, Any],
-    version: int = 1,
-) -> None:
-    conn.execute(
-        "INSERT INTO entities (type, id, service, owner, seq, version, deleted, value) "
-        "VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-        (type_, id_, service, owner, ids.next(), version, json.dumps(value, ensure_ascii=False)),
-    )
+Writer = Callable[..., Any]
+
+
+def _seed_writer(conn: sqlite3.Connection, ids: _Ids) -> Writer:
+    """Writes at seed time: fresh sequence numbers, no history (nothing is replaced yet)."""
+
+    def write(
+        type_: str,
+        id_: str,
+        service: str,
+        owner: str | None,
+        value: dict[str, Any],
+        version: int = 1,
+    ) -> None:
+        conn.execute(
+            "INSERT OR REPLACE INTO entities (type, id, service, owner, seq, version, deleted, "
+            "value) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            (
+                type_,
+                id_,
+                service,
+                owner,
+                ids.next(),
+                version,
+                json.dumps(value, ensure_ascii=False),
+            ),
+        )
+
+    return write
 
 
 def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, today: dt.date) -> None:
+    write = _seed_writer(conn, ids)
     for username in ACCOUNTS:
         conn.execute(
             "INSERT INTO users (username, password, situation) VALUES (?, ?, ?)",
             (username, username, ACCOUNTS[username]),
         )
-    _household(
-        conn,
+    household(
+        write,
         rng,
-        ids,
         today,
         "demo",
         expires_in=200,
@@ -201,10 +221,9 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
             ("spouse", "payslips"): ("missing", None),
         },
     )
-    _household(
-        conn,
+    household(
+        write,
         rng,
-        ids,
         today,
         "complet",
         expires_in=215,
@@ -213,10 +232,9 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
         communes=["Lyon", "Villeurbanne"],
         income=2_150_000,
     )
-    _household(
-        conn,
+    household(
+        write,
         rng,
-        ids,
         today,
         "renouvellement",
         expires_in=20,
@@ -226,9 +244,7 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
         income=1_640_000,
     )
     # Situation 1: a draft typed on AL-in, never given a number.
-    _insert(
-        conn,
-        ids,
+    write(
         "link",
         "lnk-brouillon",
         "alin",
@@ -244,21 +260,29 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
     )
     # Situation 2: a number obtained on AL-in; the national-file account is still to be claimed.
     filed = today - dt.timedelta(days=400)
-    _insert(
-        conn,
-        ids,
+    number = make_nur(rng, "059", filed)
+    write(
         "link",
         "lnk-numero",
         "alin",
         "numero",
         {
-            "nur": make_nur(rng, "059", filed),
+            "nur": number,
             "state": "unlinked",
             "origin": "alin",
             "draft": False,
             "sne_version": None,
             "situation_version": None,
         },
+    )
+    claim = {
+        "nur": number,
+        "first_filed_on": filed.isoformat(),
+        "renewed_on": (today - dt.timedelta(days=35)).isoformat(),
+        "territory": "059",
+    }
+    conn.execute(
+        "UPDATE users SET hidden = ? WHERE username = 'numero'", (json.dumps({"claim": claim}),)
     )
     foyers = [
         ("foyer-01", {"radiated": True}),
@@ -276,10 +300,9 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
     ]
     territories = ["059", "044", "031", "111", "067"]
     for (username, opts), communes, territory in zip(foyers, towns, territories, strict=True):
-        _household(
-            conn,
+        household(
+            write,
             rng,
-            ids,
             today,
             username,
             expires_in=90 + rng.randrange(200),
@@ -291,10 +314,9 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
         )
 
 
-def _household(
-    conn: sqlite3.Connection,
+def household(
+    write: Writer,
     rng: random.Random,
-    ids: _Ids,
     today: dt.date,
     username: str,
     *,
@@ -302,28 +324,46 @@ def _household(
     territory: str,
     members: list[tuple[str, str]],
     communes: list[str],
-    income: int,
+    income: int | None,
     states: dict[tuple[str, str], tuple[str, str | None]] | None = None,
     radiated: bool = False,
     linked: bool = True,
     outdated: bool = False,
+    nur: str | None = None,
+    first_filed_on: dt.date | None = None,
+    renewed_on: dt.date | None = None,
+    default_state: str = "accepted",
+    origin: str = "sne",
+    attested: bool = True,
+    version: int | None = None,
+    keep_link: bool = False,
 ) -> None:
+    """A demand on the national file with its persons and document slots, and the AL-in link.
+
+    Used by the seed and by the control routes that play situations 1 and 2."""
     expires = today + dt.timedelta(days=expires_in)
     first_filed = add_years(expires, -1)
+    if first_filed_on is not None:
+        first_filed = first_filed_on
+        expires = add_years(renewed_on or first_filed_on, 1)
     if radiated:
         first_filed = add_years(today - dt.timedelta(days=30), -1)
         expires = add_years(first_filed, 1)
-    nur = make_nur(rng, territory, first_filed)
+    nur = nur or make_nur(rng, territory, first_filed)
     last = rng.choice(_LAST)
-    version = 2 if radiated else 1
+    version = version or (2 if radiated else 1)
     demand = {
         "nur": nur,
         "status": "radiated" if radiated else "active",
         "first_filed_on": first_filed.isoformat(),
-        "renewed_on": None,
+        "renewed_on": renewed_on.isoformat() if renewed_on else None,
         "expires_on": expires.isoformat(),
         "radiation_code": "RADREN" if radiated else None,
-        "attestation_on": (first_filed + dt.timedelta(days=rng.randrange(3, 25))).isoformat(),
+        "attestation_on": (
+            (first_filed + dt.timedelta(days=rng.randrange(3, 25))).isoformat()
+            if attested
+            else None
+        ),
         "email": f"{username}@exemple.fr",
         "phone": "06 " + " ".join(f"{rng.randrange(100):02d}" for _ in range(4)),
         "address": f"{rng.randrange(1, 120)} {rng.choice(_STREETS)}",
@@ -331,7 +371,7 @@ def _household(
         "reference_income_cents": income,
         "version": version,
     }
-    _insert(conn, ids, "demand", f"dem-{username}", "sne", username, demand, version)
+    write("demand", f"dem-{username}", "sne", username, demand, version)
     states = states or {}
     for index, (role, situation) in enumerate(members, start=1):
         person_id = f"per-{username}-{index}"
@@ -341,9 +381,7 @@ def _household(
             + rng.randrange(365)
         )
         first = rng.choice(_FIRST)
-        _insert(
-            conn,
-            ids,
+        write(
             "person",
             person_id,
             "sne",
@@ -357,11 +395,9 @@ def _household(
             },
         )
         for spec in slots_for(role, situation):
-            state, reason = states.get((role, spec.kind), ("accepted", None))
+            state, reason = states.get((role, spec.kind), (default_state, None))
             slot_id = f"pj-{username}-{index}-{spec.kind}"
-            _insert(
-                conn,
-                ids,
+            write(
                 "document",
                 slot_id,
                 "sne",
@@ -380,13 +416,10 @@ def _household(
     if outdated:
         version += 1
         demand["version"] = version
-        conn.execute(
-            "UPDATE entities SET version = ?, value = ? WHERE type = 'demand' AND id = ?",
-            (version, json.dumps(demand, ensure_ascii=False), f"dem-{username}"),
-        )
-    _insert(
-        conn,
-        ids,
+        write("demand", f"dem-{username}", "sne", username, demand, version)
+    if keep_link:
+        return
+    write(
         "link",
         f"lnk-{username}",
         "alin",
@@ -394,7 +427,7 @@ def _household(
         {
             "nur": nur if linked else None,
             "state": "linked" if linked else "unlinked",
-            "origin": "sne" if linked else None,
+            "origin": origin if linked else None,
             "draft": False,
             "sne_version": version,
             "situation_version": situation_version if linked else None,
@@ -408,7 +441,7 @@ def _valid_until(kind: str, state: str, today: dt.date, rng: random.Random) -> s
     if kind == "payslips":
         return (today + dt.timedelta(days=rng.randrange(45, 80))).isoformat()
     if kind == "tax_notice":
-        return dt.date(today.year + 1, 12, 31).isoformat()
+        return dt.date(today.year, 12, 31).isoformat()
     if kind == "identity":
         return add_years(today, rng.randrange(2, 9)).isoformat()
     return None

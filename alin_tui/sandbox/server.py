@@ -39,9 +39,10 @@ def build_app(config: SandboxConfig):
         seed(
             store, seed=config.seed, offers=config.offers, start_day=config.today or dt.date.today()
         )
-    store.set_meta("max_applications", config.max_applications)
     admin = config.admin_token or secrets.token_urlsafe(24)
-    return create_app(store, admin_token=admin), admin
+    app = create_app(store, admin_token=admin, max_applications=config.max_applications)
+    app.state.default_seed = int(store.meta("seed") or config.seed)
+    return app, admin
 
 
 def serve(config: SandboxConfig, *, host: str, port: int, announce=print) -> None:

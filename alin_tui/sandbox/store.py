@@ -1,9 +1,10 @@
-"""The sandbox's storage: meta (seed, clock), users and tokens, entities with a change sequence,
-mutation counters; and the signed, opaque pull cursors."""
+"""The sandbox's storage: meta (seed, clock), users and tokens, entities with a change sequence and
+the versions they replaced, mutation counters; and the signed, opaque pull cursors."""
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -11,6 +12,7 @@ import json
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,8 +35,20 @@ def rfc3339(moment: dt.datetime) -> str:
 class Cursor:
     service: str
     seq: int
-    until: int  # upper bound of the paging chain this cursor belongs to (0: none)
+    until: int  # upper bound (snapshot) of the paging chain this cursor belongs to; 0: none
     today: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    type: str
+    id: str
+    service: str
+    owner: str | None
+    seq: int
+    version: int
+    deleted: bool
+    value: dict[str, Any]
 
 
 class SandboxStore:
@@ -43,16 +57,15 @@ class SandboxStore:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._local = threading.local()
-        conn = self._connect()
-        migrate(conn, MIGRATIONS, what="base du bac à sable")
+        migrate(self.conn, MIGRATIONS, what="base du bac à sable")
 
     def _connect(self) -> sqlite3.Connection:
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 10000")
+        conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA synchronous = FULL")
         self._local.conn = conn
         return conn
 
@@ -60,6 +73,18 @@ class SandboxStore:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         return conn if conn is not None else self._connect()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back otherwise."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # --- meta and clock --------------------------------------------------------------------
 
@@ -78,16 +103,18 @@ class SandboxStore:
         return self.meta("seed") is not None
 
     def today(self) -> dt.date:
-        start = dt.date.fromisoformat(self.meta("start_day") or dt.date.today().isoformat())
-        return start + dt.timedelta(days=int(self.meta("day_offset", "0") or 0))
+        """Real date (UTC) plus the stored shift in whole days."""
+        return utcnow().date() + dt.timedelta(days=int(self.meta("shift_days", "0") or 0))
 
     def server_time(self) -> dt.datetime:
-        """Sandbox time: real time plus the whole days the clock was moved."""
-        now = utcnow()
-        shift = self.today() - now.date()
-        return now + dt.timedelta(days=shift.days)
+        """Sandbox time: real time plus the whole days of the shift."""
+        return utcnow() + dt.timedelta(days=int(self.meta("shift_days", "0") or 0))
 
     # --- users and tokens ------------------------------------------------------------------
+
+    def user_exists(self, username: str) -> bool:
+        row = self.conn.execute("SELECT 1 FROM users WHERE username = ?", (username,)).fetchone()
+        return row is not None
 
     def check_password(self, username: str, password: str) -> bool:
         row = self.conn.execute(
@@ -105,6 +132,8 @@ class SandboxStore:
         return token, expires
 
     def user_for_token(self, token: str) -> str | None:
+        if not token:
+            return None
         row = self.conn.execute(
             "SELECT username, expires_at FROM tokens WHERE token = ?", (token,)
         ).fetchone()
@@ -114,7 +143,7 @@ class SandboxStore:
             return None
         return str(row[0])
 
-    # --- change sequence -------------------------------------------------------------------
+    # --- entities --------------------------------------------------------------------------
 
     def next_seq(self, conn: sqlite3.Connection) -> int:
         row = conn.execute(
@@ -122,7 +151,23 @@ class SandboxStore:
         ).fetchone()
         return int(row[0])
 
-    def put_entity(
+    def get(self, conn: sqlite3.Connection, type_: str, id_: str) -> Entity | None:
+        row = conn.execute(
+            "SELECT type, id, service, owner, seq, version, deleted, value FROM entities "
+            "WHERE type = ? AND id = ?",
+            (type_, id_),
+        ).fetchone()
+        return _entity(row) if row else None
+
+    def owned(self, conn: sqlite3.Connection, owner: str, type_: str) -> list[Entity]:
+        rows = conn.execute(
+            "SELECT type, id, service, owner, seq, version, deleted, value FROM entities "
+            "WHERE owner = ? AND type = ? AND deleted = 0 ORDER BY id",
+            (owner, type_),
+        ).fetchall()
+        return [_entity(r) for r in rows]
+
+    def put(
         self,
         conn: sqlite3.Connection,
         *,
@@ -133,26 +178,28 @@ class SandboxStore:
         value: dict[str, Any],
         version: int | None = None,
     ) -> int:
-        """Insert or replace an entity at a new sequence number; return its new version."""
+        """Write an entity at a new sequence number, keeping the replaced version in history.
+        Returns the new version (previous + 1 unless given)."""
+        old = conn.execute(
+            "SELECT seq, version, deleted, value, service, owner FROM entities "
+            "WHERE type = ? AND id = ?",
+            (type_, id_),
+        ).fetchone()
+        seq = self.next_seq(conn)
+        if old is not None:
+            conn.execute(
+                "INSERT INTO history (seq, superseded_by, type, id, service, owner, version, "
+                "deleted, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (old[0], seq, type_, id_, old[4], old[5], old[1], old[2], old[3]),
+            )
         if version is None:
-            row = conn.execute(
-                "SELECT version FROM entities WHERE type = ? AND id = ?", (type_, id_)
-            ).fetchone()
-            version = (row[0] + 1) if row else 1
+            version = (old[1] + 1) if old else 1
         conn.execute(
             "INSERT INTO entities (type, id, service, owner, seq, version, deleted, value) "
             "VALUES (?, ?, ?, ?, ?, ?, 0, ?) ON CONFLICT (type, id) DO UPDATE SET "
             "service = excluded.service, owner = excluded.owner, seq = excluded.seq, "
             "version = excluded.version, deleted = 0, value = excluded.value",
-            (
-                type_,
-                id_,
-                service,
-                owner,
-                self.next_seq(conn),
-                version,
-                json.dumps(value, ensure_ascii=False),
-            ),
+            (type_, id_, service, owner, seq, version, json.dumps(value, ensure_ascii=False)),
         )
         return version
 
@@ -179,3 +226,7 @@ class SandboxStore:
             return Cursor(parts[0], int(parts[1]), int(parts[2]), parts[3])
         except ValueError:
             return None
+
+
+def _entity(row: tuple) -> Entity:
+    return Entity(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), json.loads(row[7]))

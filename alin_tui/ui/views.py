@@ -105,8 +105,10 @@ def overview(t: Translator, dossier: Dossier) -> tuple[str, Table]:
             grid.add_row(t("demande_extra.attestation"), Text(date_fr(demand.attestation_on)))
         elif demand.first_filed_on is not None and not radiated:
             due = lifecycle.attestation_due_by(demand.first_filed_on)
-            grid.add_row(t("demande_extra.attestation"),
-                         Text(t("demande_extra.attestation_due", date=date_fr(due))))
+            grid.add_row(
+                t("demande_extra.attestation"),
+                Text(t("demande_extra.attestation_due", date=date_fr(due))),
+            )
         if demand.expires_on is not None and not radiated:
             grid.add_row(t("demande.expires"), _countdown(t, demand.expires_on, today))
             if lifecycle.renewal_level(demand.expires_on, today) != lifecycle.RenewalLevel.NONE:

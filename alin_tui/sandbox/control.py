@@ -1,0 +1,355 @@
+"""Sandbox control (`/sandbox/v1/…`, admin token): reset, clock, document review, national-side
+edits, the situations of the April 2021 notice, application advances, offers, stats."""
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Body, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from alin_tui import protocol as p
+from alin_tui.domain import applying
+from alin_tui.domain.communes import zone_of
+from alin_tui.domain.completeness import assess
+from alin_tui.domain.dossier import Slot
+from alin_tui.sandbox.auth import Admin
+from alin_tui.sandbox.errors import ERRORS, ApiError
+from alin_tui.sandbox.rules import (
+    apply_date_rules,
+    claim_account,
+    create_demand,
+    ensure_date_rules,
+    put_demand,
+)
+from alin_tui.sandbox.store import Entity, SandboxStore
+
+router = APIRouter(
+    prefix="/sandbox/v1",
+    tags=["sandbox"],
+    responses={401: ERRORS[401], 403: ERRORS[403], 422: ERRORS[422]},
+)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResetRequest(_Strict):
+    seed: int | None = None
+
+
+class ResetResponse(BaseModel):
+    today: dt.date
+    seed: int
+
+
+class ClockRequest(_Strict):
+    advance_days: int = Field(ge=0, le=3650)
+
+
+class ClockResponse(BaseModel):
+    today: dt.date
+
+
+class ReviewRequest(_Strict):
+    state: Literal["accepted", "rejected", "expired", "missing", "received"]
+    reason: Annotated[str, Field(max_length=500)] | None = None
+    valid_until: dt.date | None = None
+
+
+class EntityResponse(BaseModel):
+    id: str
+    version: int
+    value: dict[str, Any]
+
+
+class DemandEditRequest(_Strict):
+    username: str
+    fields: dict[str, Any]
+
+
+class UsernameRequest(_Strict):
+    username: str
+
+
+class AdvanceRequest(_Strict):
+    to: str | None = None
+
+
+class ApplicationResponse(BaseModel):
+    id: str
+    offer_id: str
+    status: str
+    rank: int | None = None
+    created_at: str | None = None
+
+
+class OfferRequest(_Strict):
+    fields: dict[str, Any]
+
+
+class StatsApplication(BaseModel):
+    username: str
+    offer_id: str
+    count: int
+
+
+class StatsResponse(BaseModel):
+    mutations: dict[str, int]
+    applications: list[StatsApplication]
+
+
+def _store(request: Request) -> SandboxStore:
+    return request.app.state.store
+
+
+def _view(e: Entity) -> dict[str, Any]:
+    return {"id": e.id, "version": e.version, "value": e.value}
+
+
+def _known_user(store: SandboxStore, username: str) -> None:
+    if not store.user_exists(username):
+        raise ApiError(404, "not_found", f"Utilisateur inconnu : {username}.")
+
+
+@router.post("/reset", response_model=ResetResponse, summary="Reconstruit les données")
+def reset(
+    _: Admin, request: Request, body: Annotated[ResetRequest | None, Body()] = None
+) -> dict[str, Any]:
+    from alin_tui.sandbox.seed import seed
+
+    store = _store(request)
+    seed_value = (
+        body.seed if body and body.seed is not None else int(request.app.state.default_seed)
+    )
+    start = dt.date.fromisoformat(store.meta("start_day") or dt.date.today().isoformat())
+    seed(store, seed=seed_value, offers=int(store.meta("offers") or 0), start_day=start)
+    return {"today": store.today(), "seed": seed_value}
+
+
+@router.post("/clock", response_model=ClockResponse, summary="Avance l'horloge du bac à sable")
+def clock(_: Admin, body: ClockRequest, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    with store.write() as conn:
+        shift = int(store.meta("shift_days", "0") or 0) + body.advance_days
+        store.set_meta("shift_days", shift, conn)
+        apply_date_rules(store, conn, store.today())
+    return {"today": store.today()}
+
+
+@router.post(
+    "/documents/{slot_id}/review",
+    response_model=EntityResponse,
+    responses={404: ERRORS[404]},
+    summary="Acceptation ou refus d'une pièce",
+)
+def review(_: Admin, slot_id: str, body: ReviewRequest, request: Request) -> dict[str, Any]:
+    if body.state == "rejected" and not (body.reason or "").strip():
+        raise ApiError(422, "invalid_request", "Un refus doit donner un motif (reason).")
+    store = _store(request)
+    ensure_date_rules(store)
+    with store.write() as conn:
+        slot = store.get(conn, "document", slot_id)
+        if slot is None or slot.deleted:
+            raise ApiError(404, "not_found", f"Pièce inconnue : {slot_id}.")
+        value = {
+            **slot.value,
+            "state": body.state,
+            "reason": body.reason if body.state == "rejected" else None,
+        }
+        if body.valid_until is not None:
+            value["valid_until"] = body.valid_until.isoformat()
+        elif body.state == "missing":
+            value["valid_until"] = None
+        store.put(conn, type_="document", id_=slot.id, service="sne", owner=slot.owner, value=value)
+        return _view(store.get(conn, "document", slot_id))
+
+
+@router.post(
+    "/demand/edit",
+    response_model=EntityResponse,
+    responses={404: ERRORS[404]},
+    summary="Modification faite sur le fichier national, hors de l'application",
+)
+def demand_edit(_: Admin, body: DemandEditRequest, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    _known_user(store, body.username)
+    forbidden = {"nur", "version"} & set(body.fields)
+    if forbidden:
+        raise ApiError(
+            422, "invalid_request", "Le numéro unique et la version ne se modifient pas."
+        )
+    ensure_date_rules(store)
+    with store.write() as conn:
+        demand = store.get(conn, "demand", f"dem-{body.username}")
+        if demand is None:
+            raise ApiError(404, "not_found", f"{body.username} n'a pas de demande.")
+        merged = {**demand.value, **body.fields}
+        try:
+            p.DemandValue.model_validate(merged)
+        except ValidationError as exc:
+            raise ApiError(
+                422, "invalid_request", f"Champs invalides : {exc.error_count()} erreur(s)."
+            ) from exc
+        unknown = set(body.fields) - set(p.DemandValue.model_fields)
+        if unknown:
+            raise ApiError(422, "invalid_request", f"Champs inconnus : {sorted(unknown)}.")
+        put_demand(store, conn, demand, merged)
+        return _view(store.get(conn, "demand", demand.id))
+
+
+@router.post(
+    "/demand/create",
+    response_model=EntityResponse,
+    responses={404: ERRORS[404]},
+    summary="Situation 1 : demande créée sur le fichier national",
+)
+def demand_create(_: Admin, body: UsernameRequest, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    _known_user(store, body.username)
+    today = ensure_date_rules(store)
+    with store.write() as conn:
+        demand = store.get(conn, "demand", f"dem-{body.username}")
+        if demand is not None and demand.value.get("status") == "active":
+            raise ApiError(422, "invalid_request", "Cet utilisateur a déjà une demande active.")
+        return _view(create_demand(store, conn, body.username, today))
+
+
+@router.post(
+    "/account/claim",
+    response_model=EntityResponse,
+    responses={404: ERRORS[404]},
+    summary="Situation 2 : compte national créé pour le numéro obtenu sur AL-in",
+)
+def account_claim(_: Admin, body: UsernameRequest, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    _known_user(store, body.username)
+    today = ensure_date_rules(store)
+    with store.write() as conn:
+        existing = store.get(conn, "demand", f"dem-{body.username}")
+        if existing is not None:
+            raise ApiError(422, "invalid_request", "Ce compte national existe déjà.")
+        demand = claim_account(store, conn, body.username, today)
+        if demand is None:
+            raise ApiError(
+                422, "invalid_request", "Aucun numéro obtenu sur AL-in pour cet utilisateur."
+            )
+        return _view(demand)
+
+
+NEXT = {"submitted": "transmitted", "transmitted": "examined", "examined": "accepted"}
+
+
+@router.post(
+    "/applications/{application_id}/advance",
+    response_model=ApplicationResponse,
+    responses={404: ERRORS[404], 409: ERRORS[409]},
+    summary="Fait avancer une candidature (ou la refuse)",
+)
+def advance(
+    _: Admin,
+    application_id: str,
+    request: Request,
+    body: Annotated[AdvanceRequest | None, Body()] = None,
+) -> dict[str, Any]:
+    store = _store(request)
+    today = ensure_date_rules(store)
+    with store.write() as conn:
+        app = store.get(conn, "application", application_id)
+        if app is None or app.deleted:
+            raise ApiError(404, "not_found", f"Candidature inconnue : {application_id}.")
+        status = app.value.get("status")
+        if status not in applying.OPEN_STATUSES:
+            raise ApiError(409, "not_advanceable", f"Statut final : {status}.")
+        target = body.to if body and body.to else NEXT[status]
+        if target not in (NEXT[status], "refused"):
+            raise ApiError(
+                422,
+                "invalid_request",
+                f"De {status}, seuls {NEXT[status]} ou refused sont possibles.",
+            )
+        if target == "transmitted":
+            slots = [
+                Slot.from_value(e.id, e.value) for e in store.owned(conn, app.owner, "document")
+            ]
+            result = assess(slots, today)
+            if not result.complete:
+                raise ApiError(
+                    409,
+                    "dossier_incomplete",
+                    "Dossier incomplet : la candidature ne peut pas être transmise.",
+                    missing=result.missing_slot_ids,
+                )
+        store.put(
+            conn,
+            type_="application",
+            id_=app.id,
+            service="alin",
+            owner=app.owner,
+            value={**app.value, "status": target},
+        )
+        fresh = store.get(conn, "application", app.id)
+        return {"id": fresh.id, **fresh.value}
+
+
+@router.post(
+    "/offers",
+    response_model=EntityResponse,
+    status_code=201,
+    responses={200: {"model": EntityResponse, "description": "Offre remplacée"}},
+    summary="Crée une offre, ou remplace celle de même référence",
+)
+def offers(_: Admin, body: OfferRequest, request: Request, response: Response) -> dict[str, Any]:
+    fields = dict(body.fields)
+    if "zone" not in fields and isinstance(fields.get("commune"), str):
+        fields["zone"] = (
+            zone_of(fields["commune"], fields.get("postal_code"))
+            or zone_of(fields["commune"])
+            or "other"
+        )
+    try:
+        value = p.OfferValue.model_validate(fields, strict=False)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ApiError(
+            422,
+            "invalid_request",
+            f"Offre invalide : {'.'.join(map(str, first['loc']))}: {first['msg']}",
+        ) from exc
+    for key in ("surface_m2", "floor", "rent_cents", "charges_cents"):
+        if isinstance(fields.get(key), bool) or not isinstance(fields.get(key), int | float):
+            raise ApiError(422, "invalid_request", f"« {key} » doit être un nombre.")
+    stored = value.model_dump(mode="json")
+    for key in ("reference", "residence_title", "address", "commune"):
+        stored[key] = fields[key]  # verbatim, as the landlord typed it
+    store = _store(request)
+    ensure_date_rules(store)
+    with store.write() as conn:
+        row = conn.execute(
+            "SELECT id FROM entities WHERE type = 'offer' AND deleted = 0 "
+            "AND json_extract(value, '$.reference') = ?",
+            (stored["reference"],),
+        ).fetchone()
+        if row:
+            offer_id = row[0]
+            response.status_code = 200
+        else:
+            number = int(store.meta("offer_seq", "0") or 0) + 1
+            store.set_meta("offer_seq", number, conn)
+            offer_id = f"of-x{number:06d}"
+        store.put(conn, type_="offer", id_=offer_id, service="alin", owner=None, value=stored)
+        return _view(store.get(conn, "offer", offer_id))
+
+
+@router.get("/stats", response_model=StatsResponse, summary="Compteurs depuis le dernier reset")
+def stats(_: Admin, request: Request) -> dict[str, Any]:
+    conn = _store(request).conn
+    return {
+        "mutations": dict(conn.execute("SELECT name, count FROM stats_mutations").fetchall()),
+        "applications": [
+            {"username": u, "offer_id": o, "count": c}
+            for u, o, c in conn.execute(
+                "SELECT username, offer_id, count FROM stats_applications ORDER BY 1, 2"
+            )
+        ],
+    }
