@@ -13,7 +13,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
 
 
-def _create(api, user="demo", length=len(PDF), **headers):
+def _create(api, user="demo", length=None, **headers):
+    length = len(PDF) if length is None else length
     meta = ",".join(
         f"{k} {base64.b64encode(v.encode()).decode()}"
         for k, v in {

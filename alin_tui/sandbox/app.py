@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, Header, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -101,6 +102,7 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
         "opaque, ETag), envois reprenables tus 1.0.0, routes de contrôle /sandbox/v1.",
         docs_url=None,
         redoc_url=None,
+        responses={400: ERRORS[400], 422: ERRORS[422], 500: ERRORS[500]},
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(GzipRequestBodies)
@@ -123,6 +125,8 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_: Request, exc: RequestValidationError) -> Response:
         errors = exc.errors()
+        if any(tuple(e.get("loc", ())) == ("query", "limit") for e in errors):
+            return error_response(400, "invalid_request", "limit doit être un entier ≥ 1.")
         if any(e.get("type") in ("json_invalid", "json_type") for e in errors):
             return error_response(400, "invalid_request", "Corps JSON mal formé.")
         detail = "; ".join(
@@ -158,9 +162,11 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
     def make_pull(service: str):
         def pull(
             user: User,
-            response: Response,
             cursor: Annotated[str | None, Query(max_length=512)] = None,
-            limit: Annotated[str | None, Query(description="1..1000, défaut 500")] = None,
+            limit: Annotated[
+                str | None,
+                Query(pattern=r"^[0-9]{1,9}$", description="entier ≥ 1, défaut 500, 1000 au plus"),
+            ] = None,
             if_none_match: Annotated[str | None, Header()] = None,
         ) -> Any:
             size = _parse_limit(limit)
@@ -179,8 +185,8 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
                 and not page["changes"]
             ):
                 return Response(status_code=304, headers={"ETag": etag})
-            response.headers["ETag"] = etag
-            return page
+            # Built from validated storage: sent as is (the response model documents it).
+            return JSONResponse(page, headers={"ETag": etag})
 
         pull.__name__ = f"pull_{service}"
         return pull
@@ -194,9 +200,10 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
                     "push_too_large",
                     f"Au plus {MAX_PUSH_MUTATIONS} mutations et 256 Kio par envoi.",
                 )
-            return await run_in_threadpool(
+            answer = await run_in_threadpool(
                 push_batch, store, service, user, body, request.app.state.max_applications
             )
+            return JSONResponse(answer)
 
         push.__name__ = f"push_{service}"
         return push
@@ -276,6 +283,16 @@ def push_batch(
             )
     results = []
     for m in mutations:
+        # A replay needs no write: counters only grow, so a stored result is final.
+        if m.id <= last:
+            stored = store.conn.execute(
+                "SELECT result FROM results WHERE service = ? AND username = ? "
+                "AND client_id = ? AND mutation_id = ?",
+                (*key, m.id),
+            ).fetchone()
+            if stored is not None:
+                results.append(json.loads(stored[0]))
+                continue
         with store.write() as conn:
             row = conn.execute(
                 "SELECT last_id FROM counters WHERE service = ? AND username = ? AND client_id = ?",

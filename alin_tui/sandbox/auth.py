@@ -3,19 +3,28 @@
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from alin_tui.sandbox.errors import ApiError
 from alin_tui.sandbox.store import SandboxStore
 
+# Declared in the OpenAPI document as security schemes; the errors stay ours (401 JSON).
+_user_scheme = HTTPBearer(
+    auto_error=False, scheme_name="bearer", description="Jeton d'utilisateur (POST /auth/token)"
+)
+_admin_scheme = HTTPBearer(
+    auto_error=False, scheme_name="admin", description="Jeton d'administration (alin-tui serve)"
+)
+Credentials = HTTPAuthorizationCredentials | None
 
-def _bearer(authorization: str | None) -> str:
-    scheme, _, token = (authorization or "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
+
+def _bearer(credentials: Credentials) -> str:
+    return credentials.credentials.strip() if credentials is not None else ""
 
 
 def current_user(
-    request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+    request: Request, authorization: Annotated[Credentials, Depends(_user_scheme)] = None
 ) -> str:
     """The caller's username from `Authorization: Bearer <token>`, else 401 `unauthorized`."""
     store: SandboxStore = request.app.state.store
@@ -26,7 +35,7 @@ def current_user(
 
 
 def admin(
-    request: Request, authorization: Annotated[str | None, Header(include_in_schema=False)] = None
+    request: Request, authorization: Annotated[Credentials, Depends(_admin_scheme)] = None
 ) -> None:
     """The admin token; a user's token gets 403, anything else 401."""
     token = _bearer(authorization)

@@ -51,4 +51,5 @@ ERRORS: dict[int, dict[str, Any]] = {
     415: _doc("Type de contenu refusé (unsupported_media_type, unsupported_file_type)"),
     422: _doc("JSON valide mais de forme incorrecte (invalid_request)"),
     460: _doc("Somme de contrôle du morceau incorrecte (checksum_mismatch)"),
+    500: _doc("Erreur interne (internal) : jamais attendue"),
 }

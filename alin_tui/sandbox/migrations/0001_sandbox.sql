@@ -34,6 +34,7 @@ CREATE TABLE entities (
 );
 CREATE UNIQUE INDEX entities_seq ON entities (seq);
 CREATE INDEX entities_service_owner_seq ON entities (service, owner, seq);
+CREATE INDEX entities_owner_type ON entities (owner, type);
 
 -- Versions replaced since the data was built, so that a paging chain reads one snapshot: the
 -- version live at the chain's upper bound is either current or here (seq <= bound < superseded_by).
