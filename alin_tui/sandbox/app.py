@@ -8,6 +8,7 @@ always `{"error": {"code", "message", …}}`, never HTML nor a traceback.
 import json
 import logging
 import os
+import re
 import signal
 import zlib
 from typing import Annotated, Any
@@ -104,7 +105,7 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
         redoc_url=None,
         responses={400: ERRORS[400], 422: ERRORS[422], 500: ERRORS[500]},
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=1025)  # bodies over 1 KiB
     app.add_middleware(GzipRequestBodies)
     app.state.store = store
     app.state.admin_token = admin_token
@@ -239,7 +240,31 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
 
     app.include_router(uploads_router)
     app.include_router(control_router)
+
+    @app.options("/{path:path}", status_code=204, include_in_schema=False)
+    def allowed_methods(path: str, request: Request) -> Response:
+        """OPTIONS needs no token: it says which methods a route takes (from the OpenAPI
+        document, the one description of the routes)."""
+        methods = {"OPTIONS"}
+        for pattern, verbs in _route_table(request.app):
+            if pattern.fullmatch("/" + path):
+                methods |= verbs
+        if methods == {"OPTIONS"}:
+            raise ApiError(404, "not_found", "Route inconnue.")
+        return Response(status_code=204, headers={"Allow": ", ".join(sorted(methods))})
+
     return app
+
+
+def _route_table(app: FastAPI) -> list[tuple[re.Pattern[str], set[str]]]:
+    table = getattr(app.state, "route_table", None)
+    if table is None:
+        table = [
+            (re.compile(re.sub(r"\\{[^/]+\\}", "[^/]+", re.escape(path))), {m.upper() for m in ops})
+            for path, ops in app.openapi()["paths"].items()
+        ]
+        app.state.route_table = table
+    return table
 
 
 def _parse_limit(limit: str | None) -> int:
