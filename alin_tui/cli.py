@@ -80,6 +80,46 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--admin-token", metavar="T")
     serve.add_argument("--max-applications", type=int, default=3)
+
+    login = sub.add_parser("login", help="se connecter et garder le jeton (fichier 0600)")
+    _common(login, suppress=True)
+    login.add_argument("--username", metavar="U")
+    login.add_argument(
+        "--password-stdin", action="store_true", help="lire le mot de passe sur l'entrée standard"
+    )
+
+    sync = sub.add_parser("sync", help="dépôt, envois, puis synchronisation des deux services")
+    _common(sync, suppress=True)
+    sync.add_argument(
+        "--once", action="store_true", help="une tentative par étape, sans attendre, puis sortir"
+    )
+
+    status = sub.add_parser("status", help="où en est la demande, et la synchronisation")
+    _common(status, suppress=True)
+    status.add_argument("--json", action="store_true", help="sortie JSON stable")
+
+    offers = sub.add_parser("offers", help="offres (base locale, hors ligne)")
+    _common(offers, suppress=True)
+    offers_sub = offers.add_subparsers(dest="offers_command", metavar="search", required=True)
+    search = offers_sub.add_parser("search", help="rechercher des offres")
+    _common(search, suppress=True)
+    search.add_argument("text", nargs="?", default="", metavar="TEXT")
+    search.add_argument("--commune")
+    search.add_argument("--typology")
+    search.add_argument(
+        "--max-rent", type=float, metavar="EUROS", help="loyer charges comprises, en euros"
+    )
+    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("--all", action="store_true", help="inclure les offres closes")
+    search.add_argument("--json", action="store_true")
+
+    apply_ = sub.add_parser("apply", help="candidater à une offre (mise en file, hors ligne)")
+    _common(apply_, suppress=True)
+    apply_.add_argument("offer_id", metavar="OFFER_ID")
+
+    withdraw = sub.add_parser("withdraw", help="retirer une candidature (mise en file)")
+    _common(withdraw, suppress=True)
+    withdraw.add_argument("application_id", metavar="APPLICATION_ID")
     return parser
 
 
@@ -106,16 +146,27 @@ class UsageError(Exception):
     pass
 
 
+class Unreachable(Exception):
+    pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
             return cmd_serve(args)
-        return cmd_app(args)
+        if args.command is None:
+            return cmd_app(args)
+        from alin_tui import commands
+
+        return getattr(commands, f"cmd_{args.command}")(args)
     except UsageError as exc:
         print(f"alin-tui : {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Unreachable as exc:
+        print(f"alin-tui : {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except KeyboardInterrupt:
         return 130
 
@@ -149,39 +200,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    from alin_tui.commands import open_session
     from alin_tui.store.migrate import MigrationError
 
     settings = _settings(args)
-    sandbox = None
     try:
-        if settings.server:
-            from alin_tui.sync.session import Session
-            from alin_tui.sync.tokens import read_token
+        with open_session(settings) as session:
+            from alin_tui.ui.app import AlinApp
 
-            session = Session(
+            app = AlinApp(
                 settings.store_path,
-                settings.server,
-                token=read_token(settings.token_path, settings.server),
+                session=session,
+                lang=settings.lang,
+                max_applications=settings.max_applications,
             )
-        else:
-            from alin_tui.sandbox.accounts import ACCOUNTS
-            from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
-            from alin_tui.sync.session import Credentials, Session
-
-            sandbox = EmbeddedSandbox(SandboxConfig(db=settings.sandbox_db))
-            url = sandbox.start()
-            user = settings.username or (
-                settings.profile if settings.profile in ACCOUNTS else "demo"
-            )
-            session = Session(settings.store_path, url, credentials=Credentials(user, user))
-        from alin_tui.ui.app import AlinApp
-
-        app = AlinApp(settings.store_path, session=session, lang=settings.lang)
-        app.run(mouse=os.environ.get("ALIN_MOUSE", "1") != "0")
-        session.close()
+            app.run(mouse=os.environ.get("ALIN_MOUSE", "1") != "0")
     except MigrationError as exc:
         raise UsageError(str(exc)) from exc
-    finally:
-        if sandbox is not None:
-            sandbox.stop()
     return EXIT_OK

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     lang: Literal["fr", "en"] = "fr"
     username: str | None = None
     low_bandwidth: bool = False
+    # The cap on simultaneous applications is not confirmed by public sources: configurable.
+    max_applications: int = Field(default=3, ge=0)
 
     @field_validator("profile")
     @classmethod
@@ -75,6 +77,15 @@ class Settings(BaseSettings):
     @property
     def drop_folder(self) -> Path:
         return self.profile_dir / "dépôt"
+
+    @property
+    def staging(self) -> Path:
+        return self.profile_dir / "staging"
+
+    @property
+    def server_key(self) -> str:
+        """What a stored token belongs to: the server URL, or the embedded sandbox."""
+        return self.server.rstrip("/") if self.server else "embedded"
 
     @property
     def sandbox_db(self) -> Path:

@@ -50,3 +50,10 @@ def link(conn: sqlite3.Connection) -> Link | None:
 
 def slots(conn: sqlite3.Connection) -> list[Slot]:
     return [Slot.from_value(id_, v) for id_, v in values(conn, "document")]
+
+
+def values_by_id(conn: sqlite3.Connection, type_: str, id_: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        "SELECT value FROM records WHERE type = ? AND id = ?", (type_, id_)
+    ).fetchone()
+    return json.loads(row[0]) if row else None

@@ -4,36 +4,34 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from alin_tui.store import offers, records
 
+_KEYS = (
+    "cursor",
+    "server_today",
+    "server_time",
+    "last_pull_at",
+    "last_mutation_ids",
+    "last_error",
+    "last_error_kind",
+    "failures",
+    "next_try_at",
+    "last_push_at",
+)
+
 
 def get(conn: sqlite3.Connection, service: str) -> dict[str, Any]:
     row = conn.execute(
-        "SELECT cursor, server_today, server_time, last_pull_at, last_mutation_ids, last_error "
-        "FROM sync_state WHERE service = ?",
-        (service,),
+        f"SELECT {', '.join(_KEYS)} FROM sync_state WHERE service = ?", (service,)
     ).fetchone()
     if row is None:
-        return {
-            "cursor": None,
-            "server_today": None,
-            "server_time": None,
-            "last_pull_at": None,
-            "last_mutation_ids": {},
-            "last_error": None,
-        }
-    keys = (
-        "cursor",
-        "server_today",
-        "server_time",
-        "last_pull_at",
-        "last_mutation_ids",
-        "last_error",
-    )
-    state = dict(zip(keys, row, strict=True))
+        state: dict[str, Any] = dict.fromkeys(_KEYS)
+        state.update(last_mutation_ids={}, failures=0)
+        return state
+    state = dict(zip(_KEYS, row, strict=True))
     state["last_mutation_ids"] = json.loads(state["last_mutation_ids"] or "{}")
     return state
 
@@ -49,6 +47,7 @@ def apply_page(
     pulled_at: str,
     last_mutation_ids: dict[str, int],
     reset: bool = False,
+    before_commit: Callable[[], None] | None = None,
 ) -> None:
     """One transaction: the changes (op, type, id, version, value), the cursor, the counters.
 
@@ -80,6 +79,8 @@ def apply_page(
             "last_error = NULL, last_error_kind = NULL",
             (service, cursor, server_today, server_time, pulled_at, json.dumps(last_mutation_ids)),
         )
+        if before_commit is not None:
+            before_commit()
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -96,11 +97,30 @@ def touch(conn: sqlite3.Connection, service: str, *, pulled_at: str) -> None:
     )
 
 
-def set_error(conn: sqlite3.Connection, service: str, kind: str, message: str) -> None:
-    """Record why the last attempt failed: `offline` (unreachable) or `error` (anything else)."""
+def set_error(
+    conn: sqlite3.Connection,
+    service: str,
+    kind: str,
+    message: str,
+    *,
+    failures: int | None = None,
+    next_try_at: str | None = None,
+) -> None:
+    """Record why the last attempt failed (`offline`: unreachable; `error`: anything else),
+    how many attempts failed in a row, and when the next one is due."""
     conn.execute(
-        "INSERT INTO sync_state (service, last_error, last_error_kind) VALUES (?, ?, ?) "
+        "INSERT INTO sync_state (service, last_error, last_error_kind, failures, next_try_at) "
+        "VALUES (?, ?, ?, coalesce(?, 0), ?) "
         "ON CONFLICT (service) DO UPDATE SET last_error = excluded.last_error, "
-        "last_error_kind = excluded.last_error_kind",
-        (service, message, kind),
+        "last_error_kind = excluded.last_error_kind, failures = excluded.failures, "
+        "next_try_at = excluded.next_try_at",
+        (service, message, kind, failures, next_try_at),
+    )
+
+
+def clear_error(conn: sqlite3.Connection, service: str) -> None:
+    conn.execute(
+        "UPDATE sync_state SET last_error = NULL, last_error_kind = NULL, failures = 0, "
+        "next_try_at = NULL WHERE service = ?",
+        (service,),
     )

@@ -6,6 +6,12 @@ malformed or hostile body never reaches the store.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import email.utils
+import gzip
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -24,9 +30,17 @@ M = TypeVar("M", bound=BaseModel)
 class SyncError(Exception):
     """Base of what the client reports; `message` is a sentence for people (French)."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ):
         super().__init__(message)
         self.message, self.status, self.code = message, status, code
+        self.extra = extra or {}
 
 
 class Offline(SyncError):
@@ -122,7 +136,75 @@ class Client:
             allow_304=True,
         )
 
+    def push(self, service: str, client_id: str, mutations: list[dict[str, Any]]) -> p.PushResponse:
+        body = json.dumps(
+            {"client_id": client_id, "mutations": mutations}, ensure_ascii=False
+        ).encode()
+        headers = {"Content-Type": "application/json"}
+        if len(body) > 1024:  # slow links: the server takes gzip request bodies
+            body = gzip.compress(body, compresslevel=6)
+            headers["Content-Encoding"] = "gzip"
+        answer = self._call(
+            "POST", f"/{service}/v1/sync/push", p.PushResponse, content=body, headers=headers
+        )
+        sent = [m["id"] for m in mutations]
+        if [r.id for r in answer.results] != sent:
+            raise BadResponse("Réponse du serveur incohérente : résultats d'autres mutations.")
+        return answer
+
+    # --- uploads (tus 1.0.0) ---------------------------------------------------------------
+
+    def upload_create(self, length: int, metadata: dict[str, str]) -> str:
+        meta = ",".join(f"{k} {base64.b64encode(v.encode()).decode()}" for k, v in metadata.items())
+        response = self._raw(
+            "POST",
+            "/sne/v1/uploads",
+            headers={
+                "Tus-Resumable": "1.0.0",
+                "Upload-Length": str(length),
+                "Upload-Metadata": meta,
+            },
+        )
+        location = response.headers.get("Location", "")
+        if response.status_code != 201 or not location.startswith("/sne/v1/uploads/"):
+            raise BadResponse("Création d'envoi : réponse inattendue du serveur.")
+        return location
+
+    def upload_offset(self, location: str) -> int:
+        response = self._raw("HEAD", location, headers={"Tus-Resumable": "1.0.0"})
+        return _int_header(response, "Upload-Offset")
+
+    def upload_chunk(self, location: str, offset: int, chunk: bytes) -> int:
+        digest = base64.b64encode(hashlib.sha256(chunk).digest()).decode()
+        response = self._raw(
+            "PATCH",
+            location,
+            content=chunk,
+            headers={
+                "Tus-Resumable": "1.0.0",
+                "Upload-Offset": str(offset),
+                "Content-Type": "application/offset+octet-stream",
+                "Upload-Checksum": f"sha256 {digest}",
+            },
+        )
+        return _int_header(response, "Upload-Offset")
+
     # --- plumbing --------------------------------------------------------------------------
+
+    def _raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """A call whose answer is headers (tus): errors raised as for JSON calls."""
+        headers = dict(kwargs.pop("headers", {}) or {})
+        if not self.token:
+            raise Unauthorized("Pas de jeton : connectez-vous (alin-tui login).", status=401)
+        headers["Authorization"] = f"Bearer {self.token}"
+        try:
+            with self._http.stream(method, path, headers=headers, **kwargs) as response:
+                body = _read_bounded(response)
+        except httpx.TransportError as exc:
+            raise Offline(f"Serveur injoignable ({type(exc).__name__}).") from exc
+        if response.status_code >= 400:
+            raise _error_for(response, body)
+        return response
 
     def _call(
         self,
@@ -157,6 +239,32 @@ class Client:
             ) from exc
 
 
+def _int_header(response: httpx.Response, name: str) -> int:
+    try:
+        value = int(response.headers.get(name, ""))
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise BadResponse(f"En-tête {name} absent ou invalide dans la réponse du serveur.")
+    return value
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    """Seconds from `Retry-After` (delta-seconds or HTTP date), capped at one hour."""
+    raw = response.headers.get("Retry-After", "").strip()
+    if not raw:
+        return None
+    try:
+        seconds = float(raw)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(raw)
+        except (TypeError, ValueError):
+            return None
+        seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    return max(0.0, min(seconds, 3600.0))
+
+
 def _read_bounded(response: httpx.Response) -> bytes:
     chunks: list[bytes] = []
     size = 0
@@ -187,7 +295,14 @@ def _error_for(response: httpx.Response, body: bytes) -> SyncError:
             status=status,
             code=code,
         )
-        retry = response.headers.get("Retry-After", "")
-        err.retry_after = float(retry) if retry.replace(".", "", 1).isdigit() else None
+        err.retry_after = retry_after(response)
         return err
-    return RequestRefused(message or f"Requête refusée ({status}).", status=status, code=code)
+    extra: dict[str, Any] = {}
+    try:
+        raw = json.loads(body).get("error", {})
+        extra = {k: v for k, v in raw.items() if k not in ("code", "message")}
+    except (ValueError, AttributeError):
+        pass
+    return RequestRefused(
+        message or f"Requête refusée ({status}).", status=status, code=code, extra=extra
+    )

@@ -1,27 +1,83 @@
-"""The sync engine, headless: pull both services into the local store, page by page.
+"""The sync engine, headless: uploads, then push, then pull, for both services.
 
-Each page is validated in full before anything is written, then applied in one transaction
-together with its cursor, so a killed process or a malformed page never leaves half a page.
+- Push sends the outbox in order, in batches; each result settles its row in one durable
+  transaction; a lost answer is harmless (the server replays stored results for known ids).
+- Pull pages are validated in full, then applied in one transaction with their cursor; a 410
+  restarts from no cursor and keeps the outbox.
+- Failures are recorded in `sync_state` (kind, message, failures, next try): the status is read
+  from the tables, never from memory. Backoff is full-jitter exponential, Retry-After honoured.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
+import random
+import signal
+import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from alin_tui import protocol as p
-from alin_tui.store import sync_state
-from alin_tui.sync.client import BadResponse, Client, CursorReset, NotModified, Offline
+from alin_tui.store import outbox, records, sync_state
+from alin_tui.sync import dropfolder
+from alin_tui.sync.client import (
+    BadResponse,
+    Client,
+    CursorReset,
+    NotModified,
+    Offline,
+    RequestRefused,
+    ServerError,
+    SyncError,
+    Unauthorized,
+)
 
 SERVICES = ("sne", "alin")
 PAGE_SIZE = 500
+MAX_BATCH = 100
+MAX_BATCH_BYTES = 200 * 1024
+BACKOFF_BASE = 1.0  # seconds: the first retry comes within a second
+BACKOFF_CAP = 300.0  # five minutes
+IDLE_PULL_INTERVAL = 60.0
+CHUNK_MIN, CHUNK_MAX, CHUNK_START = 64 * 1024, 4 * 1024 * 1024, 256 * 1024
+CHUNK_TARGET_SECONDS = 2.0
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def fault(point: str) -> None:
+    """Crash tests: `ALIN_CLIENT_FAULT=<point>` kills this process right there."""
+    if os.environ.get("ALIN_CLIENT_FAULT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def backoff_delay(failures: int, rng: Callable[[], float] = random.random) -> float:
+    """Full jitter: uniform in [0, min(cap, base * 2^(failures-1))]."""
+    if failures <= 0:
+        return 0.0
+    return rng() * min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (failures - 1))
+
+
+def next_delay(conn: sqlite3.Connection) -> float:
+    """Seconds until the next cycle: the backoff after a failure, else the idle interval (a
+    second when something waits in the outbox)."""
+    times = [sync_state.get(conn, s).get("next_try_at") for s in SERVICES]
+    times = [t for t in times if t]
+    if times:
+        when = min(dt.datetime.fromisoformat(t) for t in times)
+        return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    if outbox.pending(conn):
+        return 1.0
+    return IDLE_PULL_INTERVAL
 
 
 @dataclass
@@ -36,6 +92,12 @@ class PullReport:
 @dataclass
 class SyncReport:
     pulls: list[PullReport] = field(default_factory=list)
+    pushed: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)  # this run's refusals
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    uploaded: int = 0
+    dropped: dropfolder.IntakeReport = field(default_factory=dropfolder.IntakeReport)
+    error: SyncError | None = None
 
     @property
     def changes(self) -> int:
@@ -43,25 +105,251 @@ class SyncReport:
 
 
 class Engine:
-    def __init__(self, db, client: Client, *, now: Callable[[], str] = _now) -> None:
+    def __init__(
+        self,
+        db,
+        client: Client,
+        *,
+        drop_folder: Path | None = None,
+        staging: Path | None = None,
+        now: Callable[[], str] = _now,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
         self.db = db  # sqlite_utils.Database
         self.client = client
+        self.drop_folder = drop_folder
+        self.staging = staging
         self.now = now
+        self.rng = rng
+        self.progress: Callable[[str, int, int], None] | None = None
+        self.last_report = SyncReport()
+        self._single = False  # after a 4xx on a batch, send one mutation at a time to find it
 
-    def pull_all(self) -> SyncReport:
-        report = SyncReport()
-        for service in SERVICES:
-            try:
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    # --- the cycle -------------------------------------------------------------------------
+
+    def sync_once(self) -> SyncReport:
+        """One attempt at each step. A transport or server failure stops the cycle and is
+        recorded with its next try; refusals are results, not failures."""
+        report = self.last_report = SyncReport()
+        if self.drop_folder is not None and self.staging is not None:
+            report.dropped = dropfolder.intake(self.conn, self.drop_folder, self.staging)
+        try:
+            report.uploaded = self.upload_all()
+            for service in SERVICES:
+                self.push(service, report)
+            for service in SERVICES:
                 report.pulls.append(self.pull(service))
-            except Exception as exc:  # recorded for the status line, then re-raised
-                kind = "offline" if isinstance(exc, Offline) else "error"
-                sync_state.set_error(self.db.conn, service, kind, getattr(exc, "message", str(exc)))
-                raise
+        except (
+            Offline,
+            ServerError,
+            BadResponse,
+            Unauthorized,
+            RequestRefused,
+            CursorReset,
+        ) as exc:
+            self._record_failure(exc)
+            report.error = exc
+            return report
+        self._record_success()
         return report
+
+    def _record_failure(self, exc: SyncError) -> None:
+        kind = "offline" if isinstance(exc, Offline) else "error"
+        for service in SERVICES:
+            state = sync_state.get(self.conn, service)
+            failures = int(state.get("failures") or 0) + 1
+            delay = backoff_delay(failures, self.rng)
+            if isinstance(exc, ServerError) and exc.retry_after is not None:
+                delay = max(delay, exc.retry_after)
+            when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
+            sync_state.set_error(
+                self.conn,
+                service,
+                kind,
+                exc.message,
+                failures=failures,
+                next_try_at=when.isoformat(timespec="seconds"),
+            )
+
+    def _record_success(self) -> None:
+        for service in SERVICES:
+            sync_state.clear_error(self.conn, service)
+
+    def next_delay(self) -> float:
+        return next_delay(self.conn)
+
+    # --- push ------------------------------------------------------------------------------
+
+    def push(self, service: str, report: SyncReport | None = None) -> int:
+        report = report or SyncReport()
+        cid = outbox.client_id(self.conn)
+        sent_total = 0
+        renumbered = False
+        while True:
+            batch = self._batch(service)
+            if not batch:
+                return sent_total
+            outbox.mark_sent(self.conn, service, [m["id"] for m in batch])
+            try:
+                answer = self.client.push(service, cid, batch)
+            except RequestRefused as exc:
+                expected = exc.extra.get("expected")
+                if exc.code == "out_of_order" and isinstance(expected, int) and not renumbered:
+                    with outbox.durable(self.conn):
+                        outbox.renumber_from(self.conn, service, expected)
+                    renumbered = True
+                    continue
+                if exc.status == 409:
+                    raise
+                if len(batch) > 1:
+                    self._single = True
+                    continue
+                # Any other 4xx on a single mutation: it is marked failed with the message.
+                failed = {
+                    "id": batch[0]["id"],
+                    "status": "rejected",
+                    "code": exc.code or f"http_{exc.status}",
+                    "message": exc.message,
+                }
+                with outbox.durable(self.conn):
+                    outbox.settle(self.conn, service, failed)
+                report.rejected.append({"service": service, **failed})
+                self._single = False
+                continue
+            fault("after_push_answer")
+            with outbox.durable(self.conn):
+                for result in answer.results:
+                    value = result.model_dump(exclude_none=True)
+                    self._side_effects(service, value, batch)
+                    outbox.settle(self.conn, service, value)
+                    if result.status == "rejected":
+                        report.rejected.append({"service": service, **value})
+                    elif result.status == "conflict":
+                        report.conflicts.append({"service": service, **value})
+            sent_total += len(batch)
+            report.pushed += len(batch)
+
+    def _batch(self, service: str) -> list[dict[str, Any]]:
+        """Pending rows in order, their local references resolved; stops before a row that
+        cannot go yet (an upload not finished)."""
+        batch: list[dict[str, Any]] = []
+        size = 0
+        for row in outbox.pending(self.conn, service):
+            if batch and self._single:
+                break
+            wire = row.wire()
+            if row.name == "document.attach" and "upload" in row.args:
+                upload_id = dropfolder.server_upload_id(self.conn, row.args["upload"])
+                if upload_id is None:
+                    break
+                wire["args"] = {"slot_id": row.args["slot_id"], "upload_id": upload_id}
+            if row.name == "application.withdraw" and "application_id" not in row.args:
+                app_id = self._application_for_offer(row.args.get("offer_id"))
+                if app_id is None:
+                    break
+                wire["args"] = {"application_id": app_id}
+            size += len(str(wire))
+            if len(batch) >= MAX_BATCH or (batch and size > MAX_BATCH_BYTES):
+                break
+            batch.append(wire)
+        return batch
+
+    def _application_for_offer(self, offer_id: str | None) -> str | None:
+        for app_id, value in records.values(self.conn, "application"):
+            if value.get("offer_id") == offer_id:
+                return app_id
+        return None
+
+    def _side_effects(
+        self, service: str, result: dict[str, Any], batch: list[dict[str, Any]]
+    ) -> None:
+        sent = next((m for m in batch if m["id"] == result.get("id")), None)
+        if sent is None:
+            return
+        if sent["name"] == "application.create" and result.get("status") in ("ok", "duplicate"):
+            app = result.get("server_value") or {}
+            try:
+                value = p.ApplicationValue.model_validate(
+                    {
+                        "created_at": self.now(),
+                        **{k: app.get(k) for k in ("offer_id", "status", "rank")},
+                    }
+                )
+            except ValidationError:
+                return
+            if isinstance(app.get("id"), str) and not records.values_by_id(
+                self.conn, "application", app["id"]
+            ):
+                records.put(
+                    self.conn, "alin", "application", app["id"], 0, value.model_dump(mode="json")
+                )
+        if sent["name"] == "document.attach":
+            dropfolder.attach_result(self.conn, sent, result)
+
+    # --- uploads ---------------------------------------------------------------------------
+
+    def upload_all(self) -> int:
+        done = 0
+        for up in dropfolder.unfinished(self.conn):
+            self._upload(up)
+            done += 1
+        return done
+
+    def _upload(self, up: dropfolder.Upload) -> None:
+        location, offset = up.location, up.offset
+        if location is not None:
+            try:
+                offset = self.client.upload_offset(location)  # resume from the server's offset
+            except RequestRefused as exc:
+                if exc.status in (404, 410):
+                    location, offset = None, 0
+                else:
+                    raise
+        if location is None:
+            try:
+                location = self.client.upload_create(
+                    up.length, {"filename": up.filename, "slot_id": up.slot_id, "sha256": up.sha256}
+                )
+            except RequestRefused as exc:
+                dropfolder.refuse(self.conn, up, exc.code or "refused", exc.message)
+                return
+            offset = 0
+        dropfolder.set_progress(self.conn, up.local_id, location, offset)
+        chunk_size = CHUNK_START
+        with open(up.staged, "rb") as f:
+            while offset < up.length:
+                f.seek(offset)
+                chunk = f.read(chunk_size)
+                started = time.monotonic()
+                try:
+                    new_offset = self.client.upload_chunk(location, offset, chunk)
+                except RequestRefused as exc:
+                    if exc.code == "offset_mismatch":
+                        offset = self.client.upload_offset(location)
+                        continue
+                    if exc.code in ("unsupported_file_type", "too_large"):
+                        dropfolder.refuse(self.conn, up, exc.code, exc.message)
+                        return
+                    raise
+                elapsed = max(time.monotonic() - started, 1e-3)
+                rate = len(chunk) / elapsed
+                chunk_size = int(min(CHUNK_MAX, max(CHUNK_MIN, rate * CHUNK_TARGET_SECONDS)))
+                offset = new_offset
+                dropfolder.set_progress(self.conn, up.local_id, location, offset)
+                if self.progress:
+                    self.progress(up.local_id, offset, up.length)
+                fault("mid_upload")
+        dropfolder.mark_uploaded(self.conn, up.local_id)
+
+    # --- pull ------------------------------------------------------------------------------
 
     def pull(self, service: str) -> PullReport:
         report = PullReport(service)
-        cursor = sync_state.get(self.db.conn, service)["cursor"]
+        cursor = sync_state.get(self.conn, service)["cursor"]
         etag = f'"{cursor}"' if cursor else None
         while True:
             try:
@@ -72,12 +360,12 @@ class Engine:
                 cursor, etag, report.restarted = None, None, True
                 continue
             if isinstance(answer, NotModified):
-                sync_state.touch(self.db.conn, service, pulled_at=self.now())
+                sync_state.touch(self.conn, service, pulled_at=self.now())
                 report.not_modified = True
                 return report
             changes = [_validated(service, c) for c in answer.changes]
             sync_state.apply_page(
-                self.db.conn,
+                self.conn,
                 service,
                 cursor=answer.cursor,
                 changes=changes,
@@ -86,6 +374,7 @@ class Engine:
                 pulled_at=self.now(),
                 last_mutation_ids=dict(answer.last_mutation_ids),
                 reset=cursor is None,
+                before_commit=lambda: fault("mid_pull_apply"),
             )
             report.pages += 1
             report.changes += len(changes)
@@ -109,3 +398,11 @@ def _validated(service: str, change: p.Change) -> tuple[str, str, str, int, dict
             "page ignorée."
         ) from exc
     return ("put", change.type, change.id, change.version, value.model_dump(mode="json"))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,5 +1,5 @@
-"""One profile's sync session: its store, the server, its credentials. Used by the app (in a
-worker thread) and by the command line alike."""
+"""One profile's sync session: its store, the server, its credentials, its drop folder. Used by
+the app (in a worker thread) and by the command line alike."""
 
 from __future__ import annotations
 
@@ -26,39 +26,56 @@ class Session:
         *,
         credentials: Credentials | None = None,
         token: str | None = None,
+        drop_folder: Path | None = None,
+        staging: Path | None = None,
+        transport=None,
     ) -> None:
         self.store_path = store_path
         self.server_url = server_url
         self.credentials = credentials
-        self._client = Client(server_url, token=token)
-        self._lock = threading.Lock()  # one sync at a time per profile
+        self.drop_folder = drop_folder
+        self.staging = staging or (store_path.parent / "staging")
+        self._client = Client(server_url, token=token, transport=transport)
+        self._lock = threading.Lock()  # one cycle at a time per profile
+        self.on_token = None  # callable(token, expires_at) to store a fresh token
 
     @property
     def token(self) -> str | None:
         return self._client.token
 
+    def engine(self, db) -> Engine:
+        return Engine(db, self._client, drop_folder=self.drop_folder, staging=self.staging)
+
     def sync(self) -> SyncReport:
-        """Log in if needed, then pull both services into the store."""
+        """Log in if needed, then one cycle: drop folder, uploads, push, pull. On a 401, log in
+        again (when credentials are known) without touching the outbox, and retry once."""
         with self._lock:
             db = connect(self.store_path)
             try:
-                engine = Engine(db, self._client)
-                if self._client.token is None:
-                    self._login()
-                try:
-                    return engine.pull_all()
-                except Unauthorized:
-                    if self.credentials is None:
-                        raise
-                    self._login()
-                    return engine.pull_all()
+                engine = self.engine(db)
+                needs_login = self._client.token is None and self.credentials is not None
+                if needs_login and not self._login(engine):
+                    return engine.last_report
+                report = engine.sync_once()
+                expired = isinstance(report.error, Unauthorized) and self.credentials is not None
+                if expired and self._login(engine):
+                    report = engine.sync_once()
+                return report
             finally:
                 db.conn.close()
 
-    def _login(self) -> None:
-        if self.credentials is None:
-            raise Unauthorized("Pas de jeton valide : connectez-vous (alin-tui login).", status=401)
-        self._client.login(self.credentials.username, self.credentials.password)
+    def _login(self, engine: Engine) -> bool:
+        from alin_tui.sync.client import SyncError
+
+        try:
+            answer = self._client.login(self.credentials.username, self.credentials.password)
+        except SyncError as exc:
+            engine._record_failure(exc)
+            engine.last_report.error = exc
+            return False
+        if self.on_token is not None:
+            self.on_token(answer.token, answer.expires_at)
+        return True
 
     def close(self) -> None:
         self._client.close()

@@ -1,27 +1,133 @@
-"""The sync status, computed from the store's tables (never from flags kept in memory)."""
+"""The status, computed from the store's tables (never from flags kept in memory): where the
+applicant stands (`status --json`) and how the sync goes (the app's status line)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alin_tui.domain.stage import compute_stage
+from alin_tui.store import dossier, outbox, sync_state
+from alin_tui.sync import dropfolder
+
+SERVICES = ("sne", "alin")
 
 
 @dataclass(frozen=True)
 class SyncStatus:
-    state: str  # "never" | "synced" | "offline" | "error"
+    state: str  # "synced" | "pending" | "offline" | "error"
+    pending: int
     last_sync_at: str | None
-    error: str | None
+    errors: list[dict[str, Any]]
+    last_error: str | None
+    next_try_at: str | None
+    upload_done: int  # bytes sent of unfinished uploads
+    upload_total: int
+    ever_synced: bool
+
+    @property
+    def upload_percent(self) -> int | None:
+        if not self.upload_total:
+            return None
+        return int(100 * self.upload_done / self.upload_total)
 
 
-def read_status(conn: sqlite3.Connection) -> SyncStatus:
-    rows = conn.execute(
-        "SELECT last_pull_at, last_error, last_error_kind FROM sync_state ORDER BY service"
-    ).fetchall()
-    pulls = [t for t, _, _ in rows if t]
-    last = min(pulls) if len(pulls) == 2 else None
-    for _, message, kind in rows:
-        if message:
-            return SyncStatus(kind or "error", last, message)
-    if last is None:
-        return SyncStatus("never", None, None)
-    return SyncStatus("synced", last, None)
+def server_today(conn: sqlite3.Connection) -> dt.date:
+    """The day the rules run on: the server's day as last pulled (the sandbox can move its clock)."""
+    for service in SERVICES:
+        today = sync_state.get(conn, service)["server_today"]
+        if today:
+            return dt.date.fromisoformat(today)
+    return dt.date.today()
+
+
+def read_sync(conn: sqlite3.Connection) -> SyncStatus:
+    states = [sync_state.get(conn, s) for s in SERVICES]
+    pending_rows = outbox.pending(conn)
+    unfinished = dropfolder.unfinished(conn)
+    pending = len(pending_rows) + len(unfinished)
+    errors = [
+        {
+            "service": r.service,
+            "mutation_id": r.mutation_id,
+            "name": r.name,
+            "code": (r.result or {}).get("code") or r.state,
+            "message": (r.result or {}).get("message") or "",
+        }
+        for r in outbox.rows(conn, states=("failed", "conflict"))
+    ]
+    pulls = [s["last_pull_at"] for s in states]
+    last = min(pulls) if all(pulls) else None
+    failure = next((s for s in states if s["last_error"]), None)
+    if failure is not None:
+        state = "offline" if failure["last_error_kind"] == "offline" else "error"
+    elif errors:
+        state = "error"
+    elif pending:
+        state = "pending"
+    elif last is None:
+        state = "offline"
+    else:
+        state = "synced"
+    return SyncStatus(
+        state=state,
+        pending=pending,
+        last_sync_at=last,
+        errors=errors,
+        last_error=failure["last_error"] if failure else None,
+        next_try_at=failure["next_try_at"] if failure else None,
+        upload_done=sum(u.offset for u in unfinished),
+        upload_total=sum(u.length for u in unfinished),
+        ever_synced=any(pulls),
+    )
+
+
+def status_json(conn: sqlite3.Connection, drop_folder: Path) -> dict[str, Any]:
+    """The document `alin-tui status --json` prints (PROTOCOL.md §8)."""
+    today = server_today(conn)
+    data = dossier.load(conn, overlay=False)
+    demand, link = data.demand_rule(), data.link_rule()
+    standing = compute_stage(demand, link, data.slots(), today)
+    nur = demand.nur if demand else (link.nur if link else None)
+    sync = read_sync(conn)
+    shown = dossier.load(conn)
+    return {
+        "stage": standing.stage,
+        "next_step": standing.next_step,
+        "nur": nur or None,
+        "link": {
+            "state": link.state if link else "unlinked",
+            "situation_fresh": bool(link and link.situation_fresh),
+        },
+        "complete": standing.complete if demand is not None else False,
+        "missing": [
+            {
+                "person": b.person_id,
+                "slot_id": b.slot_id,
+                "kind": b.kind,
+                "reason": b.reason or b.cause,
+            }
+            for b in standing.completeness.blockers
+        ],
+        "renewal_due_on": demand.expires_on.isoformat() if demand and demand.expires_on else None,
+        "drop_folder": str(drop_folder),
+        "sync": {
+            "state": sync.state,
+            "pending": sync.pending,
+            "last_sync_at": sync.last_sync_at,
+            "errors": sync.errors,
+        },
+        "applications": [
+            {
+                "id": app_id,
+                "offer_id": v.get("offer_id"),
+                "status": v.get("status"),
+                "rank": v.get("rank"),
+                "queued": bool(v.get("_pending")),
+            }
+            for app_id, v in shown.applications.items()
+        ],
+    }

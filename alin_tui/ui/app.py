@@ -28,7 +28,9 @@ from textual.widgets import (
 )
 
 from alin_tui.domain import applying
+from alin_tui.store import actions
 from alin_tui.store.db import connect
+from alin_tui.sync.engine import next_delay
 from alin_tui.ui import views
 from alin_tui.ui.i18n import Translator
 
@@ -67,6 +69,7 @@ class AlinApp(App[None]):
         self.max_applications = max_applications
         self._dossier: views.Dossier | None = None
         self._offer_id: str | None = None
+        self._next_sync = None
         self._translate_bindings()
 
     # Every binding has an id (users remap through `set_keymap`); descriptions are catalog keys,
@@ -79,6 +82,8 @@ class AlinApp(App[None]):
         Binding("3", "tab('offres')", "tabs.offres", show=False, id="tab-offres"),
         Binding("4", "tab('candidatures')", "tabs.candidatures", show=False, id="tab-candidatures"),
         Binding("slash", "search", "keys.search", id="search"),
+        Binding("ctrl+w", "withdraw", "keys.withdraw", show=False, id="withdraw"),
+        Binding("ctrl+u", "refresh_situation", "keys.refresh", show=False, id="refresh"),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
     ]
 
@@ -154,6 +159,11 @@ class AlinApp(App[None]):
 
     def action_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = tab
+        target = {"pieces": "#documents", "offres": "#offers", "candidatures": "#applications"}.get(
+            tab
+        )
+        if target:
+            self.query_one(target).focus()
 
     def action_search(self) -> None:
         self.action_tab("offres")
@@ -178,6 +188,40 @@ class AlinApp(App[None]):
     def on_sync_finished(self, message: SyncFinished) -> None:
         self._syncing = False
         self.refresh_views()
+        # Each cycle schedules the next: backoff after a failure, a minute when idle.
+        if self._next_sync is not None:
+            self._next_sync.stop()
+        self._next_sync = self.set_timer(max(0.5, next_delay(self.conn)), self.action_sync)
+
+    # --- domain actions (queued offline, sent by the next sync) ---------------------------
+
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        if self._offer_id is None or self.query_one("#apply", Button).disabled:
+            return
+        outcome = actions.apply(self.conn, self._offer_id, max_applications=self.max_applications)
+        self._after_action(outcome)
+
+    def action_withdraw(self) -> None:
+        table = self.query_one("#applications", DataTable)
+        if table.row_count == 0:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self._after_action(actions.withdraw(self.conn, str(key)))
+
+    def action_refresh_situation(self) -> None:
+        self._after_action(actions.refresh_situation(self.conn))
+
+    def _after_action(self, outcome) -> None:
+        t = self.t
+        if outcome.refusal is not None:
+            code = outcome.refusal.code
+            count = len(outcome.refusal.missing) or self.max_applications
+            self.notify(t(f"refusal.{code}", count=count), severity="warning")
+        elif outcome.queued is not None or outcome.dropped:
+            self.notify(t("actions.queued"))
+        self.refresh_views()
+        self.action_sync()
 
     # --- views ---------------------------------------------------------------------------
 
@@ -193,7 +237,8 @@ class AlinApp(App[None]):
         apps = self.query_one("#applications", DataTable)
         apps.clear()
         app_rows = views.application_rows(t, dossier)
-        apps.add_rows(app_rows)
+        for key, cells in app_rows:
+            apps.add_row(*cells, key=key)
         empty = self.query_one("#applications-empty", Static)
         empty.update("" if app_rows else t("candidatures.none"))
         empty.display = not app_rows
@@ -209,6 +254,13 @@ class AlinApp(App[None]):
         self.query_one("#apply", Button).disabled = not enabled
         self.query_one("#apply-reason", Static).update(sentence)
 
+    @on(DataTable.RowSelected, "#offers")
+    def _offer_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on an offer moves to the apply button: a second Enter confirms."""
+        button = self.query_one("#apply", Button)
+        if not button.disabled:
+            button.focus()
+
     @on(DataTable.RowHighlighted, "#offers")
     def _offer_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._offer_id = event.row_key.value if event.row_key else None
@@ -216,11 +268,10 @@ class AlinApp(App[None]):
 
     def _show_status(self) -> None:
         status = self.query_one("#status", Static)
-        line = views.sync_line(self.conn, self.t, syncing=self._syncing)
+        line, kind = views.sync_line(self.conn, self.t, syncing=self._syncing)
         status.update(line)
-        status.set_class(
-            line.startswith(("Hors ligne", "Erreur", "Offline", "Sync error")), "-error"
-        )
+        for k in ("ok", "busy", "warn", "error"):
+            status.set_class(k == kind, f"-{k}")
 
     @on(Input.Changed, "#offers-search")
     def _search_changed(self, event: Input.Changed) -> None:

@@ -19,43 +19,36 @@ from alin_tui.domain import nur as nur_rules
 from alin_tui.domain.documents import KINDS, effective_state
 from alin_tui.domain.dossier import Person
 from alin_tui.domain.stage import Standing, compute_stage
+from alin_tui.store import dossier
 from alin_tui.store import offers as offer_store
-from alin_tui.store import records, sync_state
-from alin_tui.sync.status import read_status
+from alin_tui.sync.status import read_sync, server_today
 from alin_tui.ui.i18n import Translator
 from alin_tui.ui.text import clean, date_fr, euros
 
 
-def store_today(conn: sqlite3.Connection) -> dt.date:
-    """The day the rules run on: the server's day as last pulled (the sandbox can move its clock)."""
-    for service in ("sne", "alin"):
-        today = sync_state.get(conn, service)["server_today"]
-        if today:
-            return dt.date.fromisoformat(today)
-    return dt.date.today()
-
-
 @dataclass(frozen=True)
 class Dossier:
-    """Everything the rules need, read once per refresh."""
+    """Everything the screens need, read once per refresh: the stage from the pulled data, the
+    lists with the pending overlay (a queued change shows at once)."""
 
     today: dt.date
     demand: Any
     link: Any
     slots: list
     persons: list[Person]
-    applications: list[dict[str, Any]]
+    applications: list[dict[str, Any]]  # with the overlay: queued ones are `_pending`
+    documents_shown: dict[str, dict[str, Any]]
     standing: Standing
     category: int
 
 
 def read_dossier(conn: sqlite3.Connection) -> Dossier:
-    today = store_today(conn)
-    demand = records.demand(conn)
-    link = records.link(conn)
-    slots = records.slots(conn)
-    persons = [Person.from_value(pid, v) for pid, v in records.values(conn, "person")]
-    apps = [{"id": aid, **v} for aid, v in records.values(conn, "application")]
+    today = server_today(conn)
+    pulled = dossier.load(conn, overlay=False)
+    shown = dossier.load(conn)
+    demand, link, slots = pulled.demand_rule(), pulled.link_rule(), pulled.slots()
+    persons = pulled.person_rules()
+    apps = [{"id": aid, **v} for aid, v in shown.applications.items()]
     category = eligibility.household_category(persons, today) if persons else 1
     return Dossier(
         today,
@@ -64,6 +57,7 @@ def read_dossier(conn: sqlite3.Connection) -> Dossier:
         slots,
         persons,
         apps,
+        shown.documents,
         compute_stage(demand, link, slots, today),
         category,
     )
@@ -169,6 +163,7 @@ def documents(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
             else clean(slot.person_id)
         )
         state = effective_state(slot.state, slot.valid_until, dossier.today)
+        queued = dossier.documents_shown.get(slot.slot_id, {}).get("_local_state")
         ok = state in ("received", "accepted") or not slot.required
         style = "green" if ok else "red" if state in ("rejected", "expired") else "yellow"
         label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
@@ -176,7 +171,9 @@ def documents(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
             (
                 Text(who),
                 Text(label),
-                Text(t(f"doc_state.{state}"), style=style),
+                Text(t("doc_state.queued"), style="italic")
+                if queued
+                else Text(t(f"doc_state.{state}"), style=style),
                 Text(clean(slot.reason or "")),
                 Text(date_fr(slot.valid_until) if slot.valid_until else ""),
             )
@@ -282,28 +279,57 @@ def _eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
     )
 
 
-def application_rows(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
+def application_rows(t: Translator, dossier_: Dossier) -> list[tuple[str, tuple[Text, ...]]]:
     rows = []
-    for value in dossier.applications:
+    for value in dossier_.applications:
         rank = value.get("rank")
+        status = t(f"app_status.{value.get('status')}")
+        if value.get("_pending"):
+            status += f" ({t('sync.queued')})"
         rows.append(
             (
-                Text(clean(value.get("offer_id"))),
-                Text(t(f"app_status.{value.get('status')}")),
-                Text(str(rank) if rank else "—", justify="right"),
-                Text(date_fr(value.get("created_at"))),
+                value["id"],
+                (
+                    Text(clean(value.get("offer_id"))),
+                    Text(status, style="italic" if value.get("_pending") else ""),
+                    Text(str(rank) if rank else "—", justify="right"),
+                    Text(date_fr(value.get("created_at"))),
+                ),
             )
         )
     return rows
 
 
-def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False) -> str:
-    status = read_status(conn)
-    if syncing:
-        return t("sync.syncing")
-    if status.state == "never":
-        return t("sync.never")
-    if status.state in ("offline", "error"):
-        return t(f"sync.{status.state}", error=clean(status.error))
-    moment = dt.datetime.fromisoformat(str(status.last_sync_at).replace("Z", "+00:00"))
-    return t("sync.synced", time=moment.astimezone().strftime("%H:%M"))
+def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False) -> tuple[str, str]:
+    """The status line and its kind (ok, busy, warn, error), read from the tables."""
+    status = read_sync(conn)
+    if status.errors:
+        return t("sync.attention", count=len(status.errors)), "error"
+    if status.state == "offline" and status.ever_synced:
+        return t(
+            "sync.offline",
+            error=clean(status.last_error or ""),
+            pending=status.pending,
+            next=_hhmm(status.next_try_at),
+        ), "warn"
+    if status.state == "error":
+        return t(
+            "sync.stalled", error=clean(status.last_error or ""), next=_hhmm(status.next_try_at)
+        ), "error"
+    if syncing or status.pending:
+        line = t("sync.syncing", pending=status.pending)
+        if status.upload_percent is not None:
+            line += " " + t("sync.upload", percent=status.upload_percent)
+        return line, "busy"
+    if not status.ever_synced:
+        return t("sync.never"), "warn"
+    return t("sync.synced", time=_hhmm(status.last_sync_at)), "ok"
+
+
+def _hhmm(stamp: str | None) -> str:
+    if not stamp:
+        return "—"
+    moment = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%H:%M")

@@ -1,0 +1,120 @@
+"""What a user can do offline: each action checks the last pulled data with the same rules as the
+server, then queues its mutation (and its local change) in one durable transaction.
+
+Shared by the app and the command line, so both refuse alike and queue alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass
+
+from alin_tui.domain import applying
+from alin_tui.domain import nur as nur_rules
+from alin_tui.store import dossier, outbox, sync_state
+from alin_tui.store import offers as offer_store
+
+
+@dataclass(frozen=True)
+class Outcome:
+    queued: outbox.Row | None = None
+    refusal: applying.Refusal | None = None
+    unknown: str | None = None  # the id that does not exist (usage error)
+    dropped: bool = False  # a queued, never-sent row was removed instead
+
+
+def _today(conn: sqlite3.Connection) -> dt.date:
+    for service in ("sne", "alin"):
+        today = sync_state.get(conn, service)["server_today"]
+        if today:
+            return dt.date.fromisoformat(today)
+    return dt.date.today()
+
+
+def apply(
+    conn: sqlite3.Connection,
+    offer_id: str,
+    *,
+    max_applications: int = applying.DEFAULT_MAX_APPLICATIONS,
+) -> Outcome:
+    """Queue `application.create` unless the server would refuse it (checked in its order)."""
+    offer = offer_store.get(conn, offer_id)
+    if offer is None:
+        return Outcome(unknown=offer_id)
+    pulled = dossier.load(conn, overlay=False)
+    shown = dossier.load(conn)  # queued applications count too: the server will have them
+    with outbox.durable(conn):
+        refusal = applying.first_refusal(
+            offer_id=offer_id,
+            offer=offer,
+            applications=list(shown.applications.values()),
+            demand=pulled.demand_rule(),
+            link=pulled.link_rule(),
+            slots=pulled.slots(),
+            today=_today(conn),
+            max_applications=max_applications,
+        )
+        if refusal is not None:
+            return Outcome(refusal=refusal)
+        return Outcome(queued=outbox.enqueue(conn, "application.create", {"offer_id": offer_id}))
+
+
+def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
+    """Queue `application.withdraw`; a creation still queued and never sent is dropped instead."""
+    shown = dossier.load(conn)
+    app = shown.applications.get(application_id)
+    if app is None:
+        return Outcome(unknown=application_id)
+    with outbox.durable(conn):
+        if application_id.startswith(dossier.LOCAL_PREFIX):
+            service, _, mid = application_id[len(dossier.LOCAL_PREFIX) :].partition("-")
+            if outbox.drop_unsent(conn, service, int(mid)):
+                return Outcome(dropped=True)
+            # Sent already (its answer may have been lost): withdraw it once it exists.
+            return Outcome(
+                queued=outbox.enqueue(
+                    conn, "application.withdraw", {"offer_id": app.get("offer_id")}
+                )
+            )
+        if app.get("status") not in applying.OPEN_STATUSES:
+            return Outcome(
+                refusal=applying.Refusal(
+                    "not_withdrawable", "Cette candidature ne peut plus être retirée."
+                )
+            )
+        return Outcome(
+            queued=outbox.enqueue(conn, "application.withdraw", {"application_id": application_id})
+        )
+
+
+def refresh_situation(conn: sqlite3.Connection) -> Outcome:
+    pulled = dossier.load(conn, overlay=False)
+    link = pulled.link_rule()
+    if link is None or link.state != "linked":
+        return Outcome(refusal=applying.Refusal("not_linked", "Aucun numéro lié à AL-in."))
+    with outbox.durable(conn):
+        return Outcome(queued=outbox.enqueue(conn, "situation.refresh", {}))
+
+
+def link_number(conn: sqlite3.Connection, typed: str) -> Outcome:
+    try:
+        number = nur_rules.normalize(typed)
+    except nur_rules.InvalidNur as exc:
+        return Outcome(refusal=applying.Refusal("invalid_nur", str(exc)))
+    with outbox.durable(conn):
+        return Outcome(queued=outbox.enqueue(conn, "link.create", {"nur": number}))
+
+
+def renew(conn: sqlite3.Connection) -> Outcome:
+    with outbox.durable(conn):
+        return Outcome(queued=outbox.enqueue(conn, "demand.renew", {}))
+
+
+def update_demand(conn: sqlite3.Connection, fields: dict, base_version: int) -> Outcome:
+    with outbox.durable(conn):
+        return Outcome(
+            queued=outbox.enqueue(
+                conn, "demand.update", {"fields": fields}, base_version=base_version
+            )
+        )

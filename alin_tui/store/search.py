@@ -1,0 +1,89 @@
+"""Offline offer search over the local store: folded full text, filters, eligibility, a score.
+
+Matching folds case and accents, reads `-`, `'` and runs of spaces as one space, and `St`/`Ste`
+as `Saint`/`Sainte`, over reference, residence, address, commune and postal code (prefix match on
+every word). The score is the full-text relevance (bm25, higher is better; 0 without text).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from alin_tui.domain import eligibility
+from alin_tui.domain.search import fold
+from alin_tui.store import dossier
+from alin_tui.store import offers as offer_store
+
+TYPOLOGIES = {"studio": "studio", **{f"t{i}": f"T{i}" for i in range(1, 7)}}
+
+
+def search(
+    conn: sqlite3.Connection,
+    text: str = "",
+    *,
+    commune: str | None = None,
+    typology: str | None = None,
+    max_rent_euros: float | None = None,
+    limit: int = 50,
+    include_closed: bool = False,
+) -> list[dict[str, Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    folded = fold(text)
+    select = "SELECT o.id, o.value, 0.0 AS score FROM offers o"
+    if folded:
+        select = (
+            "SELECT o.id, o.value, -bm25(offers_fts) AS score FROM offers_fts "
+            "JOIN offers o ON o.rowid = offers_fts.rowid"
+        )
+        clauses.append("offers_fts MATCH ?")
+        params.append(" ".join(f'"{w}"*' for w in folded.split()))
+    if not include_closed:
+        clauses.append("o.status = 'open'")
+    if typology:
+        clauses.append("o.typology = ?")
+        params.append(TYPOLOGIES.get(typology.strip().lower(), typology.strip()))
+    if max_rent_euros is not None:
+        clauses.append("o.rent_cents + o.charges_cents <= ?")
+        params.append(int(round(max_rent_euros * 100)))
+    rows = conn.execute(
+        f"{select} {'WHERE ' + ' AND '.join(clauses) if clauses else ''} "
+        "ORDER BY score DESC, o.closes_on, o.id",
+        params,
+    ).fetchall()
+    wanted = fold(commune) if commune else None
+    data = dossier.load(conn, overlay=False)
+    today = _today(conn)
+    persons = data.person_rules()
+    category = eligibility.household_category(persons, today) if persons else None
+    income = (data.demand or {}).get("reference_income_cents")
+    out = []
+    for id_, value, score in rows:
+        offer = json.loads(value)
+        if wanted is not None and fold(offer.get("commune", "")) != wanted:
+            continue
+        eligible = None
+        if category is not None:
+            eligible = eligibility.assess_offer(
+                financing=offer["financing"],
+                zone=offer.get("zone"),
+                commune=offer.get("commune"),
+                household_category_=category,
+                income_cents=income,
+                today=today,
+            ).eligible
+        out.append({"id": id_, **offer, "eligible": eligible, "score": round(score, 4)})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _today(conn: sqlite3.Connection):
+    from alin_tui.store.actions import _today as today
+
+    return today(conn)
+
+
+__all__ = ["search", "offer_store"]
