@@ -1,0 +1,237 @@
+"""The command line of PROTOCOL.md §8 against the real sandbox on loopback: login, sync, status,
+offline search, local refusals, exit codes, the drop folder."""
+
+from __future__ import annotations
+
+import json
+import stat
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.cli_helpers import Cli
+from tests.sandbox_client import PDF
+
+
+@pytest.fixture
+def cli(sandbox, tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "data", sandbox.url, profile="p1")
+
+
+def _synced(cli: Cli, user: str) -> Cli:
+    assert cli.login(user).returncode == 0
+    r = cli.run("sync", "--once")
+    assert r.returncode == 0, r.stderr
+    return cli
+
+
+def _open_offer(cli: Cli, n: int = 0) -> str:
+    r = cli.run("offers", "search", "--json", "--limit", "50")
+    return json.loads(r.stdout)[n]["id"]
+
+
+def _stats(api) -> dict:
+    return api.control("stats", method="GET").json()
+
+
+def test_login_stores_a_private_token_and_refuses_wrong_passwords(cli) -> None:
+    r = cli.login("complet")
+    assert r.returncode == 0, r.stderr
+    token = cli.data_dir / "profiles" / "p1" / "token.json"
+    assert stat.S_IMODE(token.stat().st_mode) == 0o600
+    assert json.loads(token.read_text())["username"] == "complet"
+    r = cli.run("login", "--username", "complet", "--password-stdin", stdin="faux\n")
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1 and "refusée" in r.stderr
+
+
+def test_sync_without_a_token_exits_2_and_status_says_so(cli) -> None:
+    r = cli.run("sync", "--once")
+    assert r.returncode == 2
+    assert "connectez-vous" in r.stderr
+
+
+def test_status_json_after_a_sync(cli) -> None:
+    _synced(cli, "complet")
+    s = cli.status()
+    assert s["stage"] == "ready" and s["next_step"] == "apply"
+    assert len(s["nur"]) == 18
+    assert s["link"] == {"state": "linked", "situation_fresh": True}
+    assert s["complete"] is True and s["missing"] == []
+    assert s["renewal_due_on"] == "2027-06-30"
+    assert s["drop_folder"].endswith("dépôt")
+    assert s["sync"]["state"] == "synced" and s["sync"]["pending"] == 0
+    assert s["sync"]["errors"] == [] and s["sync"]["last_sync_at"]
+
+
+def test_status_lists_what_is_missing(cli) -> None:
+    _synced(cli, "demo")
+    s = cli.status()
+    assert s["stage"] == "incomplete" and s["next_step"] == "send_documents"
+    missing = {(m["person"], m["slot_id"], m["kind"], m["reason"]) for m in s["missing"]}
+    assert ("per-demo-2", "pj-demo-2-identity", "identity", "illisible") in missing
+    assert ("per-demo-1", "pj-demo-1-payslips", "payslips", "missing") in missing
+    assert len(missing) == 4
+
+
+def test_apply_queues_offline_and_sync_applies_once(cli, api) -> None:
+    _synced(cli, "complet")
+    offer = _open_offer(cli)
+    r = cli.run("apply", offer, ALIN_SERVER="http://127.0.0.1:9")  # no network needed
+    assert r.returncode == 0, r.stderr
+    s = cli.status()
+    assert s["sync"]["pending"] == 1 and s["sync"]["state"] == "pending"
+    assert s["applications"][0]["queued"] is True
+    assert cli.run("apply", offer).stdout.strip() == "duplicate"
+    r = cli.run("sync", "--once")
+    assert r.returncode == 0, r.stderr
+    s = cli.status()
+    assert s["sync"]["pending"] == 0
+    assert [a["queued"] for a in s["applications"]] == [False]
+    assert _stats(api)["applications"] == [
+        {"username": "complet", "offer_id": offer, "count": 1}]
+
+
+def test_local_refusals_follow_the_server_order_and_queue_nothing(cli) -> None:
+    _synced(cli, "demo")
+    offer = _open_offer(cli)
+    r = cli.run("apply", offer)
+    assert (r.returncode, r.stdout.strip()) == (3, "dossier_incomplete")
+    r = cli.run("apply", "of-999999")
+    assert r.returncode == 1 and "inconnue" in r.stderr
+    closed = json.loads(cli.run("offers", "search", "--all", "--json", "--limit", "1000").stdout)
+    closed_id = next(o["id"] for o in closed if o["status"] == "closed")
+    assert cli.run("apply", closed_id).stdout.strip() == "dossier_incomplete"
+    assert cli.status()["sync"]["pending"] == 0
+
+
+def test_the_cap_and_closed_offers_are_checked_locally(cli) -> None:
+    _synced(cli, "complet")
+    every = json.loads(cli.run("offers", "search", "--all", "--json", "--limit", "1000").stdout)
+    closed_id = next(o["id"] for o in every if o["status"] == "closed")
+    assert cli.run("apply", closed_id).stdout.strip() == "offer_closed"
+    assert cli.run("apply", _open_offer(cli, 0), ALIN_MAX_APPLICATIONS="1").returncode == 0
+    r = cli.run("apply", _open_offer(cli, 1), ALIN_MAX_APPLICATIONS="1")
+    assert (r.returncode, r.stdout.strip()) == (3, "application_limit")
+
+
+def test_withdraw(cli, api) -> None:
+    _synced(cli, "complet")
+    assert cli.run("withdraw", "ap-nope").returncode == 1
+    first, second = _open_offer(cli, 0), _open_offer(cli, 1)
+    assert cli.run("apply", first).returncode == 0
+    local = cli.status()["applications"][0]["id"]
+    r = cli.run("withdraw", local)  # its creation is still queued: dropped, gap-free
+    assert r.returncode == 0 and cli.status()["sync"]["pending"] == 0
+    assert cli.run("apply", second).returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    real = cli.status()["applications"][0]["id"]
+    assert real.startswith("ap-")
+    assert cli.run("withdraw", real).returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    assert cli.status()["applications"][0]["status"] == "withdrawn"
+    assert cli.run("withdraw", real).stdout.strip() == "not_withdrawable"
+    assert _stats(api)["applications"] == [
+        {"username": "complet", "offer_id": second, "count": 1}]
+
+
+def test_offers_search_folds_text_and_filters(cli) -> None:
+    _synced(cli, "complet")
+
+    def search(*args: str) -> list[dict]:
+        r = cli.run("offers", "search", *args, "--json")
+        assert r.returncode == 0, r.stderr
+        return json.loads(r.stdout)
+
+    saint = search("st denis", "--limit", "500")
+    assert saint and all("saint" in (o["commune"] + o["residence_title"] + o["address"]).lower()
+                         for o in saint)
+    assert [o["score"] for o in saint] == sorted((o["score"] for o in saint), reverse=True)
+    assert search("SAINT-DENIS", "--limit", "500") == saint
+    t2 = search("--typology", "t2", "--max-rent", "450", "--limit", "500")
+    assert t2 and all(o["typology"] == "T2" and o["rent_cents"] + o["charges_cents"] <= 45000
+                      for o in t2)
+    assert len(search("--limit", "3")) == 3
+    everything = search("--all", "--limit", "1000")
+    assert any(o["status"] == "closed" for o in everything)
+    assert all(o["status"] == "open" for o in search("--limit", "1000"))
+    first = everything[0]
+    assert {"id", "reference", "commune", "eligible", "score", "rent_cents"} <= set(first)
+    assert all(o["eligible"] in (True, False, None) for o in everything)
+    lyon = search("--commune", "lyon", "--limit", "500")
+    assert lyon and {o["commune"] for o in lyon} == {"Lyon"}
+
+
+def test_the_drop_folder_takes_in_attaches_and_refuses(cli, api) -> None:
+    _synced(cli, "demo")
+    drop = cli.drop
+    drop.mkdir(parents=True, exist_ok=True)
+    (drop / "pj-demo-1-payslips octobre.pdf").write_bytes(PDF)
+    (drop / "pj-demo-2-identity.pdf").write_bytes(b"GIF89a not accepted")
+    (drop / "photo.pdf").write_bytes(PDF)
+    past = time.time() - 10
+    for f in drop.iterdir():
+        import os
+
+        os.utime(f, (past, past))
+    r = cli.run("sync", "--once")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "photo.pdf" in r.stderr and "pj-demo-2-identity.pdf" in r.stderr
+    assert (drop / "traités" / "pj-demo-1-payslips octobre.pdf").exists()
+    assert {p.name for p in (drop / "refusés").iterdir()} == {"pj-demo-2-identity.pdf",
+                                                              "photo.pdf"}
+    slot = api.entity("demo", "sne", "document", "pj-demo-1-payslips")
+    assert slot["state"] == "received"
+    s = cli.status()
+    assert s["sync"]["pending"] == 0
+    assert "pj-demo-1-payslips" not in {m["slot_id"] for m in s["missing"]}
+
+
+def test_a_server_refusal_exits_3_and_stays_listed(cli, api) -> None:
+    _synced(cli, "complet")
+    offer = json.loads(cli.run("offers", "search", "--json").stdout)[0]
+    assert cli.run("apply", offer["id"]).returncode == 0
+    fields = {k: v for k, v in offer.items() if k not in ("id", "eligible", "score")}
+    r = api.control("offers", {"fields": {**fields, "status": "closed"}})
+    assert r.status_code == 200
+    r = cli.run("sync", "--once")
+    assert r.returncode == 3 and "offer_closed" in r.stderr
+    errors = cli.status()["sync"]["errors"]
+    assert [(e["name"], e["code"]) for e in errors] == [("application.create", "offer_closed")]
+    assert cli.status()["sync"]["state"] == "error"
+
+
+def test_an_unreachable_server_exits_2_and_keeps_the_queue(sandbox, tmp_path) -> None:
+    from tests.faultproxy import FaultProxy
+
+    port = int(sandbox.url.rsplit(":", 1)[1])
+    with FaultProxy(port) as proxy:
+        cli = _synced(Cli(tmp_path / "data", proxy.url, profile="p1"), "complet")
+        assert cli.run("apply", _open_offer(cli)).returncode == 0
+        proxy.mode = "reset"
+        r = cli.run("sync", "--once")
+        assert r.returncode == 2 and "injoignable" in r.stderr
+        s = cli.status()
+        assert s["sync"]["state"] == "offline" and s["sync"]["pending"] == 1
+        proxy.mode = "pass"
+        assert cli.run("sync", "--once").returncode == 0
+        assert cli.status()["sync"] == {**cli.status()["sync"], "state": "synced", "pending": 0}
+
+
+def test_common_options_go_before_or_after_the_command(cli, tmp_path) -> None:
+    other = tmp_path / "other"
+    for args in (["--data-dir", str(other), "status", "--json"],
+                 ["status", "--json", "--data-dir", str(other)]):
+        r = cli.run(*args)
+        assert r.returncode == 0
+        assert json.loads(r.stdout)["drop_folder"].startswith(str(other))
+
+
+def test_sync_on_the_embedded_sandbox_needs_no_server(tmp_path) -> None:
+    cli = Cli(tmp_path / "data", None, profile="complet")
+    r = cli.run("sync", "--once")
+    assert r.returncode == 0, r.stderr
+    assert cli.status()["stage"] == "ready"
+    assert httpx is not None
