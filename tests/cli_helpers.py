@@ -23,10 +23,15 @@ class Cli:
         env.update(extra)
         return env
 
-    def run(self, *args: str, stdin: str | None = None, **env: str
-            ) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "alin_tui", *args], input=stdin,
-                              capture_output=True, text=True, env=self.env(**env), timeout=120)
+    def run(self, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "alin_tui", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env(**env),
+            timeout=120,
+        )
 
     def login(self, user: str) -> subprocess.CompletedProcess:
         return self.run("login", "--username", user, "--password-stdin", stdin=user + "\n")

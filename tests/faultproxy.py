@@ -8,6 +8,7 @@ at once); `stall` (bytes are held, nothing moves); `cut:N` (the answer is cut af
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -91,8 +92,6 @@ class FaultProxy:
             pass
         finally:
             for s in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()

@@ -90,8 +90,7 @@ def test_apply_queues_offline_and_sync_applies_once(cli, api) -> None:
     s = cli.status()
     assert s["sync"]["pending"] == 0
     assert [a["queued"] for a in s["applications"]] == [False]
-    assert _stats(api)["applications"] == [
-        {"username": "complet", "offer_id": offer, "count": 1}]
+    assert _stats(api)["applications"] == [{"username": "complet", "offer_id": offer, "count": 1}]
 
 
 def test_local_refusals_follow_the_server_order_and_queue_nothing(cli) -> None:
@@ -133,8 +132,7 @@ def test_withdraw(cli, api) -> None:
     assert cli.run("sync", "--once").returncode == 0
     assert cli.status()["applications"][0]["status"] == "withdrawn"
     assert cli.run("withdraw", real).stdout.strip() == "not_withdrawable"
-    assert _stats(api)["applications"] == [
-        {"username": "complet", "offer_id": second, "count": 1}]
+    assert _stats(api)["applications"] == [{"username": "complet", "offer_id": second, "count": 1}]
 
 
 def test_offers_search_folds_text_and_filters(cli) -> None:
@@ -146,13 +144,15 @@ def test_offers_search_folds_text_and_filters(cli) -> None:
         return json.loads(r.stdout)
 
     saint = search("st denis", "--limit", "500")
-    assert saint and all("saint" in (o["commune"] + o["residence_title"] + o["address"]).lower()
-                         for o in saint)
+    assert saint and all(
+        "saint" in (o["commune"] + o["residence_title"] + o["address"]).lower() for o in saint
+    )
     assert [o["score"] for o in saint] == sorted((o["score"] for o in saint), reverse=True)
     assert search("SAINT-DENIS", "--limit", "500") == saint
     t2 = search("--typology", "t2", "--max-rent", "450", "--limit", "500")
-    assert t2 and all(o["typology"] == "T2" and o["rent_cents"] + o["charges_cents"] <= 45000
-                      for o in t2)
+    assert t2 and all(
+        o["typology"] == "T2" and o["rent_cents"] + o["charges_cents"] <= 45000 for o in t2
+    )
     assert len(search("--limit", "3")) == 3
     everything = search("--all", "--limit", "1000")
     assert any(o["status"] == "closed" for o in everything)
@@ -180,8 +180,7 @@ def test_the_drop_folder_takes_in_attaches_and_refuses(cli, api) -> None:
     assert r.returncode == 3, r.stdout + r.stderr
     assert "photo.pdf" in r.stderr and "pj-demo-2-identity.pdf" in r.stderr
     assert (drop / "traités" / "pj-demo-1-payslips octobre.pdf").exists()
-    assert {p.name for p in (drop / "refusés").iterdir()} == {"pj-demo-2-identity.pdf",
-                                                              "photo.pdf"}
+    assert {p.name for p in (drop / "refusés").iterdir()} == {"pj-demo-2-identity.pdf", "photo.pdf"}
     slot = api.entity("demo", "sne", "document", "pj-demo-1-payslips")
     assert slot["state"] == "received"
     s = cli.status()
@@ -222,8 +221,10 @@ def test_an_unreachable_server_exits_2_and_keeps_the_queue(sandbox, tmp_path) ->
 
 def test_common_options_go_before_or_after_the_command(cli, tmp_path) -> None:
     other = tmp_path / "other"
-    for args in (["--data-dir", str(other), "status", "--json"],
-                 ["status", "--json", "--data-dir", str(other)]):
+    for args in (
+        ["--data-dir", str(other), "status", "--json"],
+        ["status", "--json", "--data-dir", str(other)],
+    ):
         r = cli.run(*args)
         assert r.returncode == 0
         assert json.loads(r.stdout)["drop_folder"].startswith(str(other))
