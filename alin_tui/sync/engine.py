@@ -249,6 +249,15 @@ class Engine:
                 wire["args"] = {"slot_id": row.args["slot_id"], "upload_id": upload_id}
             if row.name == "application.withdraw" and "application_id" not in row.args:
                 app_id = self._application_for_offer(row.args.get("offer_id"))
+                creating = any(
+                    r.name == "application.create"
+                    and r.args.get("offer_id") == row.args.get("offer_id")
+                    for r in outbox.pending(self.conn, service)
+                )
+                if app_id is None and not creating:
+                    # Its creation was refused: send it anyway, so that the server answers
+                    # `application_unknown` (visible, ids stay gap-free, the queue never wedges).
+                    app_id = f"offre {row.args.get('offer_id')} (non créée)"
                 if app_id is None:
                     break
                 wire["args"] = {"application_id": app_id}
