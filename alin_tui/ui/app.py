@@ -83,6 +83,8 @@ class AlinApp(App[None]):
         Binding("4", "tab('candidatures')", "tabs.candidatures", show=False, id="tab-candidatures"),
         Binding("slash", "search", "keys.search", id="search"),
         Binding("ctrl+w", "withdraw", "keys.withdraw", show=False, id="withdraw"),
+        Binding("ctrl+e", "edit_contact", "keys.contact", id="contact"),
+        Binding("ctrl+a", "attention", "keys.attention", id="attention"),
         Binding("ctrl+u", "refresh_situation", "keys.refresh", show=False, id="refresh"),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
     ]
@@ -208,6 +210,44 @@ class AlinApp(App[None]):
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self._after_action(actions.withdraw(self.conn, str(key)))
+
+    def action_edit_contact(self) -> None:
+        from alin_tui.store import dossier as dossier_store
+        from alin_tui.ui.screens import ContactScreen
+
+        pulled = dossier_store.load(self.conn, overlay=False)
+        if pulled.demand is None:
+            self.notify(self.t("refusal.demand_inactive"), severity="warning")
+            return
+        shown = dossier_store.load(self.conn).demand or {}
+        base_version = int(pulled.demand.get("version") or 0)
+
+        def done(changed: dict[str, str] | None) -> None:
+            if changed:
+                self._after_action(actions.update_demand(self.conn, changed, base_version))
+
+        self.push_screen(ContactScreen(self.t, shown), done)
+
+    def action_attention(self) -> None:
+        from alin_tui.store import outbox
+        from alin_tui.ui.screens import AttentionScreen
+
+        rows = outbox.rows(self.conn, states=("failed", "conflict"))
+
+        def done(choice) -> None:
+            if not choice:
+                return
+            action, row = choice
+            with outbox.durable(self.conn):
+                outbox.dismiss(self.conn, row.service, row.mutation_id)
+                if action == "mine":  # the user's values again, on the current version
+                    server_version = (row.result or {}).get("server_version")
+                    outbox.enqueue(self.conn, row.name, row.args, base_version=server_version)
+            self.refresh_views()
+            if action == "mine":
+                self.action_sync()
+
+        self.push_screen(AttentionScreen(self.t, rows), done)
 
     def action_refresh_situation(self) -> None:
         self._after_action(actions.refresh_situation(self.conn))

@@ -1,0 +1,63 @@
+"""The app and the sync engine together: a change made in the app reaches the server; a conflict
+is shown with both values and settled by the user's choice."""
+
+from __future__ import annotations
+
+from textual.widgets import Button, Input
+
+from alin_tui.store import outbox, records
+from alin_tui.store.db import connect
+from alin_tui.sync.session import Credentials, Session
+from alin_tui.ui.app import AlinApp
+from tests.conftest import screen_text
+
+
+async def _run(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_contact_details_edited_in_the_app_reach_the_national_file(sandbox, api, tmp_path):
+    store = tmp_path / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("complet", "complet"))
+    app = AlinApp(store, session=session)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await _run(app, pilot)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        phone = app.screen.query_one("#contact-phone", Input)
+        phone.value = "07 00 00 00 07"
+        app.screen.query_one("#contact-save", Button).press()
+        await pilot.pause()
+        await _run(app, pilot)
+        await _run(app, pilot)
+    session.close()
+    assert api.entity("complet", "sne", "demand", "dem-complet")["phone"] == "07 00 00 00 07"
+
+
+async def test_a_conflict_shows_both_values_and_keeps_the_users_choice(sandbox, api, tmp_path):
+    store = tmp_path / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("complet", "complet"))
+    assert session.sync().error is None
+    db = connect(store)
+    version = records.values(db.conn, "demand")[0][1]["version"]
+    api.control("demand/edit", {"username": "complet", "fields": {"phone": "01 11 11 11 11"}})
+    from alin_tui.store import actions
+
+    actions.update_demand(db.conn, {"phone": "06 22 22 22 22"}, base_version=version)
+    assert session.sync().conflicts
+    app = AlinApp(store, session=session, sync_on_start=False)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.pause()
+        assert "À voir : 1" in screen_text(app)
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "06 22 22 22 22" in text and "01 11 11 11 11" in text
+        app.screen.query_one("#mine-0", Button).press()
+        await pilot.pause()
+        await _run(app, pilot)
+        await _run(app, pilot)
+    session.close()
+    assert api.entity("complet", "sne", "demand", "dem-complet")["phone"] == "06 22 22 22 22"
+    assert outbox.rows(db.conn) == []
