@@ -159,6 +159,7 @@ def _sync_forever(session, settings) -> int:
     import threading
 
     from alin_tui.store.db import connect
+    from alin_tui.sync import dropfolder
 
     wake = threading.Event()
     stop = threading.Event()
@@ -178,6 +179,8 @@ def _sync_forever(session, settings) -> int:
             db = connect(settings.store_path)
             delay = session.engine(db).next_delay()
             db.conn.close()
+            if report.dropped.waiting:
+                delay = min(delay, dropfolder.SETTLE_SECONDS + 0.5)
             wake.wait(timeout=delay)
             wake.clear()
     except KeyboardInterrupt:

@@ -236,3 +236,35 @@ def test_sync_on_the_embedded_sandbox_needs_no_server(tmp_path) -> None:
     assert r.returncode == 0, r.stderr
     assert cli.status()["stage"] == "ready"
     assert httpx is not None
+
+
+def test_sync_keeps_going_and_wakes_up_for_a_dropped_file(cli, api) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    _synced(cli, "demo")
+    drop = cli.drop
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alin_tui", "sync"],
+        env=cli.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.5)
+        (drop / "pj-demo-1-payslips.pdf").write_bytes(PDF)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if (drop / "traités" / "pj-demo-1-payslips.pdf").exists():
+                break
+            time.sleep(0.2)
+        assert (drop / "traités" / "pj-demo-1-payslips.pdf").exists()
+        assert api.entity("demo", "sne", "document", "pj-demo-1-payslips")["state"] == "received"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0, err
+    assert os.path.exists(drop)

@@ -29,6 +29,7 @@ SETTLE_SECONDS = 1.0  # a file still being written is taken on the next pass
 class IntakeReport:
     taken: list[str] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)
+    waiting: int = 0  # files too fresh (maybe still being written): taken on the next pass
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def intake(
             continue
         stat = path.stat()
         if time.time() - stat.st_mtime < settle:
+            report.waiting += 1
             continue
         if not slot_ids:
             continue  # nothing pulled yet: wait to know the slots

@@ -7,6 +7,7 @@ a worker thread; results come back as messages and the views are re-read from th
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
+from textual.worker import get_current_worker
 
 from alin_tui.domain import applying
 from alin_tui.store import actions
@@ -70,6 +72,7 @@ class AlinApp(App[None]):
         self._dossier: views.Dossier | None = None
         self._offer_id: str | None = None
         self._next_sync = None
+        self._stop_watch = threading.Event()
         self._translate_bindings()
 
     # Every binding has an id (users remap through `set_keymap`); descriptions are catalog keys,
@@ -153,6 +156,8 @@ class AlinApp(App[None]):
         self.refresh_views()
         if self.session is not None and self.sync_on_start:
             self.action_sync()
+        if self.session is not None and getattr(self.session, "drop_folder", None):
+            self._watch_drop_folder()
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.width < NARROW_WIDTH, "narrow")
@@ -177,6 +182,21 @@ class AlinApp(App[None]):
         self._syncing = True
         self._show_status()
         self._run_sync()
+
+    @work(thread=True, exclusive=True, group="drop-folder")
+    def _watch_drop_folder(self) -> None:
+        """A file dropped in the folder starts a sync (after it settles)."""
+        from watchfiles import watch
+
+        from alin_tui.sync.dropfolder import SETTLE_SECONDS
+
+        folder = self.session.drop_folder
+        folder.mkdir(parents=True, exist_ok=True)
+        worker = get_current_worker()
+        for _ in watch(folder, recursive=False, stop_event=self._stop_watch):
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self.set_timer, SETTLE_SECONDS + 0.5, self.action_sync)
 
     @work(thread=True, exclusive=True, group="sync")
     def _run_sync(self) -> None:
@@ -333,4 +353,5 @@ class AlinApp(App[None]):
         )
 
     def on_unmount(self) -> None:
+        self._stop_watch.set()
         self._db.conn.close()
