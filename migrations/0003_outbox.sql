@@ -13,9 +13,11 @@ CREATE TABLE outbox (
     base_version  INTEGER,
     created_at    TEXT NOT NULL,
     sent_at       TEXT,
-    -- pending: to send; failed: refused by the server; conflict: the server changed meanwhile.
+    -- pending: to send; done: applied by the server, shown until the pulled data includes it
+    -- (dropped when a pull acknowledges its id); failed: refused; conflict: the server changed
+    -- meanwhile, the user's draft is kept until they choose.
     state         TEXT NOT NULL DEFAULT 'pending'
-                  CHECK (state IN ('pending', 'failed', 'conflict')),
+                  CHECK (state IN ('pending', 'done', 'failed', 'conflict')),
     result        TEXT CHECK (result IS NULL OR json_valid(result)),
     PRIMARY KEY (service, mutation_id)
 );

@@ -312,3 +312,96 @@ def test_a_concurrent_edit_is_a_conflict_kept_with_both_values(faulty_session, a
     session.sync()  # never retried blindly
     assert len(outbox.rows(db.conn, states=("conflict",))) == 1
     assert records.values(db.conn, "demand")[0][1]["phone"] == "09 99 99 99 99"
+
+
+def test_a_stalled_link_times_out_into_a_clear_offline_state(sandbox, tmp_path) -> None:
+    with FaultProxy(_port(sandbox)) as proxy:
+        cli = Cli(tmp_path / "data", proxy.url, profile="p")
+        assert cli.login("complet").returncode == 0
+        assert cli.run("sync", "--once").returncode == 0
+        assert cli.run("apply", _first_offer(cli)).returncode == 0
+        proxy.mode = "stall"
+        started = time.monotonic()
+        r = cli.run("sync", "--once", ALIN_HTTP_TIMEOUT="1")
+        assert r.returncode == 2 and time.monotonic() - started < 20
+        s = cli.status()
+        assert s["sync"]["state"] == "offline" and s["sync"]["pending"] == 1
+        proxy.mode = "pass"
+
+
+def test_replica_lag_never_makes_a_saved_change_flicker_back(faulty_session, sandbox) -> None:
+    """The data pulled after the push is stale (an older snapshot): the change stays shown."""
+    session, transport = faulty_session
+    db = _db(session)
+    from alin_tui.store import actions, dossier
+
+    stale = {}
+
+    def lagging(request: httpx.Request):
+        if "/sne/v1/sync/pull" in request.url.path:
+            if "body" not in stale:
+                response = transport.real.handle_request(request)
+                response.read()
+                stale["body"] = response.content
+                stale["etag"] = response.headers.get("etag", "")
+            return httpx.Response(
+                200, content=stale["body"], headers={"Content-Type": "application/json"}
+            )
+        return None
+
+    version = records.values(db.conn, "demand")[0][1]["version"]
+    db.conn.execute("UPDATE sync_state SET cursor = NULL WHERE service = 'sne'")
+    transport.fault = lagging
+    assert session.sync().error is None  # records the stale page
+    actions.update_demand(db.conn, {"phone": "05 55 55 55 55"}, base_version=version)
+    assert dossier.load(db.conn).demand["phone"] == "05 55 55 55 55"
+    assert session.sync().error is None  # push ok, then a stale pull
+    assert records.values(db.conn, "demand")[0][1]["phone"] != "05 55 55 55 55"
+    assert dossier.load(db.conn).demand["phone"] == "05 55 55 55 55"  # still shown
+    transport.fault = None
+    assert session.sync().error is None
+    assert records.values(db.conn, "demand")[0][1]["phone"] == "05 55 55 55 55"
+    assert outbox.rows(db.conn, states=("pending", "done")) == []
+
+
+def test_another_4xx_marks_the_mutation_failed_with_the_servers_message(faulty_session) -> None:
+    session, transport = faulty_session
+    db = _db(session)
+    from alin_tui.store import actions
+
+    actions.refresh_situation(db.conn)
+    actions.refresh_situation(db.conn)
+    calls = []
+
+    def refuse_first(request: httpx.Request):
+        if "/sync/push" in request.url.path and len(calls) < 2:
+            calls.append(json.loads(request.content)["mutations"])
+            return httpx.Response(
+                413, json={"error": {"code": "push_too_large", "message": "trop gros"}}
+            )
+        return None
+
+    transport.fault = refuse_first
+    report = session.sync()
+    assert report.error is None
+    assert [len(c) for c in calls] == [2, 1]  # the batch, then the first alone
+    failed = outbox.rows(db.conn, states=("failed",))
+    assert [(r.mutation_id, r.result["message"]) for r in failed] == [(-1, "trop gros")]
+    assert outbox.pending(db.conn) == []
+    # the server counted only what it received: the ids it saw stay gap-free
+    assert db.conn.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone() == (2,)
+
+
+def test_ids_ahead_of_the_server_are_renumbered_from_what_it_expects(faulty_session) -> None:
+    session, transport = faulty_session
+    db = _db(session)
+    from alin_tui.store import actions
+
+    db.conn.execute("INSERT OR REPLACE INTO next_ids (service, next_id) VALUES ('alin', 7)")
+    actions.refresh_situation(db.conn)
+    actions.refresh_situation(db.conn)
+    assert [r.mutation_id for r in outbox.pending(db.conn)] == [7, 8]
+    assert session.sync().error is None
+    assert outbox.rows(db.conn) == []
+    next_id = db.conn.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone()[0]
+    assert next_id == 3

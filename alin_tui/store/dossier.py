@@ -61,7 +61,7 @@ def load(conn: sqlite3.Connection, *, overlay: bool = True) -> DossierData:
 
 def apply_overlay(conn: sqlite3.Connection, data: DossierData) -> None:
     acks = {s: acknowledged(conn, s) for s in ("sne", "alin")}
-    for row in outbox.pending(conn):
+    for row in outbox.rows(conn, states=("pending", "done")):
         if row.mutation_id <= acks[row.service]:
             continue  # the pulled data already includes it
         _apply(data, row)
@@ -100,6 +100,9 @@ def _apply(data: DossierData, row: outbox.Row) -> None:
             "_pending": True,
         }
     elif row.name == "application.create":
+        created = (row.result or {}).get("server_value") or {}
+        if created.get("id") in data.applications:
+            return  # the server's answer already put the real one in place
         local_id = f"{LOCAL_PREFIX}{row.service}-{row.mutation_id}"
         data.applications[local_id] = {
             "offer_id": args.get("offer_id"),

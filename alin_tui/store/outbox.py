@@ -142,11 +142,16 @@ def mark_sent(conn: sqlite3.Connection, service: str, ids: list[int]) -> None:
 
 
 def settle(conn: sqlite3.Connection, service: str, result: dict[str, Any]) -> None:
-    """Apply one server result: ok/duplicate → gone; rejected → failed; conflict → conflict."""
+    """Apply one server result: ok/duplicate → done (still shown until a pull acknowledges it);
+    rejected → failed; conflict → conflict."""
     status = result.get("status")
     mid = result.get("id")
     if status in ("ok", "duplicate"):
-        conn.execute("DELETE FROM outbox WHERE service = ? AND mutation_id = ?", (service, mid))
+        conn.execute(
+            "UPDATE outbox SET state = 'done', result = ? WHERE service = ? AND mutation_id = ? "
+            "AND state = 'pending'",
+            (json.dumps(result, ensure_ascii=False), service, mid),
+        )
     elif status in ("rejected", "conflict"):
         state = "failed" if status == "rejected" else "conflict"
         conn.execute(
@@ -154,6 +159,44 @@ def settle(conn: sqlite3.Connection, service: str, result: dict[str, Any]) -> No
             "AND state = 'pending'",
             (state, json.dumps(result, ensure_ascii=False), service, mid),
         )
+
+
+def drop_acknowledged(conn: sqlite3.Connection, service: str, acked: int) -> None:
+    """The pulled data includes every mutation up to `acked`: their done rows can go."""
+    conn.execute(
+        "DELETE FROM outbox WHERE service = ? AND state = 'done' AND mutation_id <= ?",
+        (service, acked),
+    )
+
+
+def fail_unreceived(
+    conn: sqlite3.Connection, service: str, mutation_id: int, result: dict[str, Any]
+) -> None:
+    """The server refused the request itself (a 4xx): it never counted this id. The row stays,
+    failed and visible, under a local id outside the sequence, and the later rows move down so
+    that the ids the server sees stay gap-free."""
+    low = conn.execute(
+        "SELECT min(mutation_id) FROM outbox WHERE service = ?", (service,)
+    ).fetchone()[0]
+    local_id = min(int(low or 0), 0) - 1
+    conn.execute(
+        "UPDATE outbox SET mutation_id = ?, state = 'failed', result = ? "
+        "WHERE service = ? AND mutation_id = ?",
+        (local_id, json.dumps(result, ensure_ascii=False), service, mutation_id),
+    )
+    _shift_down(conn, service, mutation_id)
+
+
+def _shift_down(conn: sqlite3.Connection, service: str, freed: int) -> None:
+    for (mid,) in conn.execute(
+        "SELECT mutation_id FROM outbox WHERE service = ? AND mutation_id > ? ORDER BY mutation_id",
+        (service, freed),
+    ).fetchall():
+        conn.execute(
+            "UPDATE outbox SET mutation_id = ? WHERE service = ? AND mutation_id = ?",
+            (mid - 1, service, mid),
+        )
+    conn.execute("UPDATE next_ids SET next_id = next_id - 1 WHERE service = ?", (service,))
 
 
 def drop_unsent(conn: sqlite3.Connection, service: str, mutation_id: int) -> bool:
@@ -170,16 +213,7 @@ def drop_unsent(conn: sqlite3.Connection, service: str, mutation_id: int) -> boo
     if sent_after:
         return False
     conn.execute("DELETE FROM outbox WHERE service = ? AND mutation_id = ?", (service, mutation_id))
-    later = conn.execute(
-        "SELECT mutation_id FROM outbox WHERE service = ? AND mutation_id > ? ORDER BY mutation_id",
-        (service, mutation_id),
-    ).fetchall()
-    for (mid,) in later:
-        conn.execute(
-            "UPDATE outbox SET mutation_id = ? WHERE service = ? AND mutation_id = ?",
-            (mid - 1, service, mid),
-        )
-    conn.execute("UPDATE next_ids SET next_id = next_id - 1 WHERE service = ?", (service,))
+    _shift_down(conn, service, mutation_id)
     return True
 
 

@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from alin_tui.store import offers, records
+from alin_tui.store import offers, outbox, records
 
 _KEYS = (
     "cursor",
@@ -79,6 +79,9 @@ def apply_page(
             "last_error = NULL, last_error_kind = NULL",
             (service, cursor, server_today, server_time, pulled_at, json.dumps(last_mutation_ids)),
         )
+        # Acknowledged rows leave the outbox with the data that shows them.
+        acked = last_mutation_ids.get(outbox.client_id(conn), 0)
+        outbox.drop_acknowledged(conn, service, int(acked))
         if before_commit is not None:
             before_commit()
         conn.execute("COMMIT")

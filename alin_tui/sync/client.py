@@ -12,6 +12,7 @@ import email.utils
 import gzip
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -84,9 +85,10 @@ class Client:
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
+        override = os.environ.get("ALIN_HTTP_TIMEOUT")  # seconds; for tests and odd links
         self._http = httpx.Client(
             base_url=self.base_url,
-            timeout=TIMEOUT,
+            timeout=httpx.Timeout(float(override)) if override else TIMEOUT,
             transport=transport,
             headers={
                 "Accept": "application/json",

@@ -216,7 +216,7 @@ class Engine:
                     "message": exc.message,
                 }
                 with outbox.durable(self.conn):
-                    outbox.settle(self.conn, service, failed)
+                    outbox.fail_unreceived(self.conn, service, batch[0]["id"], failed)
                 report.rejected.append({"service": service, **failed})
                 self._single = False
                 continue
