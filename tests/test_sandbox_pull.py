@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -21,6 +17,7 @@ from alin_tui.store.db import connect
 from alin_tui.sync.client import Client
 from alin_tui.sync.engine import Engine
 from alin_tui.sync.session import Credentials, Session
+from tests.servers import free_port, serve
 
 
 def _token(base: str, user: str = "demo") -> dict[str, str]:
@@ -28,48 +25,15 @@ def _token(base: str, user: str = "demo") -> dict[str, str]:
     return {"Authorization": f"Bearer {tok['token']}"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_answers_health_and_lists_the_sync_routes(tmp_path: Path) -> None:
     """`alin-tui serve` as a separate process, as users and outside tests start it."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "alin_tui",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--offers",
-            "300",
-            "--today",
-            "2026-11-27",
-            "--admin-token",
-            "adm",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "ALIN_DATA_DIR": str(tmp_path / "data")},
+    port = free_port()
+    proc = serve(
+        tmp_path / "s.db", port, "--offers", "300", "--admin-token", "adm", stdout=subprocess.PIPE
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                health = httpx.get(f"{base}/health")
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, proc.stderr.read()
-                assert time.monotonic() < deadline
-                time.sleep(0.1)
+        health = httpx.get(f"{base}/health")
         assert health.json()["status"] == "ok"
         assert health.json()["today"] == "2026-11-27"
         assert proc.stdout.readline().strip() == "admin token: adm"

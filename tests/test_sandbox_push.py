@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.servers import free_port, serve
 
 
 def _offers(api, n=2) -> list[str]:
@@ -178,56 +175,14 @@ def test_gzip_request_bodies_are_accepted(api) -> None:
     assert r.status_code == 413
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(db: Path, port: int, fault: str | None = None) -> subprocess.Popen:
-    env = {**os.environ, "ALIN_DATA_DIR": str(db.parent / "data")}
-    env.pop("ALIN_SANDBOX_FAULT", None)
-    if fault:
-        env["ALIN_SANDBOX_FAULT"] = fault
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "alin_tui",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--offers",
-            "200",
-            "--today",
-            "2026-11-27",
-            "--admin-token",
-            "adm",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/health")
-            return proc
-        except httpx.TransportError:
-            time.sleep(0.05)
-    proc.kill()
-    raise AssertionError("server did not start")
-
-
 def test_a_server_killed_after_applying_and_before_replying_applies_the_replay_once(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "crash.db"
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = _serve(db, port, fault="kill_after_push")
+    args = ("--offers", "200", "--admin-token", "adm")
+    proc = serve(db, port, *args, fault="kill_after_push")
     try:
         token = httpx.post(
             f"{base}/auth/token", json={"username": "complet", "password": "complet"}
@@ -251,7 +206,7 @@ def test_a_server_killed_after_applying_and_before_replying_applies_the_replay_o
     finally:
         if proc.poll() is None:
             proc.kill()
-    proc = _serve(db, port)
+    proc = serve(db, port, *args)
     try:
         replay = httpx.post(f"{base}/alin/v1/sync/push", json=push, headers=headers)
         assert replay.status_code == 200  # the token survived the restart too

@@ -458,15 +458,25 @@ def apply_mutation(
 # --- date rules ----------------------------------------------------------------------------
 
 
+def _due(conn: sqlite3.Connection, type_: str, where: str, day: str) -> list[str]:
+    return [
+        i
+        for (i,) in conn.execute(
+            f"SELECT id FROM entities WHERE type = ? AND deleted = 0 AND {where}", (type_, day)
+        )
+    ]
+
+
 def apply_date_rules(store: SandboxStore, conn: sqlite3.Connection, today: dt.date) -> None:
     """Expiries (`valid_until`), RADREN radiations, offers closing after `closes_on`."""
     day = today.isoformat()
-    for (doc_id,) in conn.execute(
-        "SELECT id FROM entities WHERE type = 'document' AND deleted = 0 "
-        "AND json_extract(value, '$.state') IN ('received', 'accepted') "
-        "AND json_extract(value, '$.valid_until') < ?",
-        (day,),
-    ).fetchall():
+    for doc_id in _due(
+        conn,
+        "document",
+        "json_extract(value, '$.state') IN "
+        "('received', 'accepted') AND json_extract(value, '$.valid_until') < ?",
+        day,
+    ):
         doc = store.get(conn, "document", doc_id)
         store.put(
             conn,
@@ -476,21 +486,22 @@ def apply_date_rules(store: SandboxStore, conn: sqlite3.Connection, today: dt.da
             owner=doc.owner,
             value={**doc.value, "state": "expired"},
         )
-    for (demand_id,) in conn.execute(
-        "SELECT id FROM entities WHERE type = 'demand' AND deleted = 0 "
-        "AND json_extract(value, '$.status') = 'active' "
-        "AND json_extract(value, '$.expires_on') < ?",
-        (day,),
-    ).fetchall():
+    for demand_id in _due(
+        conn,
+        "demand",
+        "json_extract(value, '$.status') = 'active' AND json_extract(value, '$.expires_on') < ?",
+        day,
+    ):
         demand = store.get(conn, "demand", demand_id)
         put_demand(
             store, conn, demand, {**demand.value, "status": "radiated", "radiation_code": "RADREN"}
         )
-    for (offer_id,) in conn.execute(
-        "SELECT id FROM entities WHERE type = 'offer' AND deleted = 0 "
-        "AND json_extract(value, '$.status') = 'open' AND json_extract(value, '$.closes_on') < ?",
-        (day,),
-    ).fetchall():
+    for offer_id in _due(
+        conn,
+        "offer",
+        "json_extract(value, '$.status') = 'open' AND json_extract(value, '$.closes_on') < ?",
+        day,
+    ):
         offer = store.get(conn, "offer", offer_id)
         store.put(
             conn,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alin_tui.store.db import transaction
 from alin_tui.store.migrate import migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -83,14 +84,8 @@ class SandboxStore:
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE): committed on success, rolled back otherwise."""
         conn = self.conn
-        with self._write_lock:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        with self._write_lock, transaction(conn):
+            yield conn
 
     # --- meta and clock --------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from alin_tui.store.db import transaction
+
 SERVICE_OF = {
     "demand.update": "sne",
     "demand.renew": "sne",
@@ -55,14 +57,9 @@ class Row:
 def durable(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE with synchronous=FULL: what the user was told is saved survives a crash."""
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("BEGIN IMMEDIATE")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    else:
-        conn.execute("COMMIT")
+        with transaction(conn):
+            yield conn
     finally:
         conn.execute("PRAGMA synchronous = NORMAL")
 

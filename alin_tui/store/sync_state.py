@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from alin_tui.store import offers, outbox, records
+from alin_tui.store.db import transaction
 
 _KEYS = (
     "cursor",
@@ -54,8 +55,7 @@ def apply_page(
     `reset` first forgets everything of this service (a pull from no cursor after a 410 or the
     first pull) so that entities the server no longer has do not linger.
     """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         if reset:
             conn.execute("DELETE FROM records WHERE service = ?", (service,))
             if service == "alin":
@@ -84,10 +84,6 @@ def apply_page(
         outbox.drop_acknowledged(conn, service, int(acked))
         if before_commit is not None:
             before_commit()
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def touch(conn: sqlite3.Connection, service: str, *, pulled_at: str) -> None:

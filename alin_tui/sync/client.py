@@ -195,10 +195,19 @@ class Client:
 
     def _raw(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """A call whose answer is headers (tus): errors raised as for JSON calls."""
+        response, _ = self._send(method, path, auth=True, allow_304=False, **kwargs)
+        return response
+
+    def _send(
+        self, method: str, path: str, *, auth: bool, allow_304: bool, **kwargs: Any
+    ) -> tuple[httpx.Response, bytes]:
+        """One request: the token, a bounded body, transport failures as `Offline`, HTTP
+        errors as typed `SyncError`s."""
         headers = dict(kwargs.pop("headers", {}) or {})
-        if not self.token:
-            raise Unauthorized("Pas de jeton : connectez-vous (alin-tui login).", status=401)
-        headers["Authorization"] = f"Bearer {self.token}"
+        if auth:
+            if not self.token:
+                raise Unauthorized("Pas de jeton : connectez-vous (alin-tui login).", status=401)
+            headers["Authorization"] = f"Bearer {self.token}"
         try:
             with self._http.stream(method, path, headers=headers, **kwargs) as response:
                 body = _read_bounded(response)
@@ -206,7 +215,7 @@ class Client:
             raise Offline(f"Serveur injoignable ({type(exc).__name__}).") from exc
         if response.status_code >= 400:
             raise _error_for(response, body)
-        return response
+        return response, body
 
     def _call(
         self,
@@ -218,20 +227,9 @@ class Client:
         allow_304: bool = False,
         **kwargs: Any,
     ) -> Any:
-        headers = dict(kwargs.pop("headers", {}) or {})
-        if auth:
-            if not self.token:
-                raise Unauthorized("Pas de jeton : connectez-vous (alin-tui login).", status=401)
-            headers["Authorization"] = f"Bearer {self.token}"
-        try:
-            with self._http.stream(method, path, headers=headers, **kwargs) as response:
-                body = _read_bounded(response)
-        except httpx.TransportError as exc:
-            raise Offline(f"Serveur injoignable ({type(exc).__name__}).") from exc
+        response, body = self._send(method, path, auth=auth, allow_304=allow_304, **kwargs)
         if response.status_code == 304 and allow_304:
             return NotModified(response.headers.get("ETag", ""))
-        if response.status_code >= 400:
-            raise _error_for(response, body)
         try:
             return model.model_validate_json(body)
         except ValidationError as exc:
