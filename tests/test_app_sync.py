@@ -61,3 +61,31 @@ async def test_a_conflict_shows_both_values_and_keeps_the_users_choice(sandbox, 
     session.close()
     assert api.entity("complet", "sne", "demand", "dem-complet")["phone"] == "06 22 22 22 22"
     assert outbox.rows(db.conn) == []
+
+
+async def test_linking_the_number_checks_it_as_typed_then_links_on_al_in(sandbox, api, tmp_path):
+    store = tmp_path / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("foyer-02", "foyer-02"))
+    nur = api.entity("foyer-02", "sne", "demand", "dem-foyer-02")["nur"]
+    app = AlinApp(store, session=session)
+    async with app.run_test(size=(100, 34)) as pilot:
+        await _run(app, pilot)
+        assert "Demande non liée à AL-in" in screen_text(app)
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        field = app.screen.query_one("#link-nur", Input)
+        field.value = "044 12-34"
+        await pilot.pause()
+        assert app.screen.query_one("#link-save", Button).disabled
+        assert "18 caractères ; celui-ci en a 7" in screen_text(app)
+        field.value = f"{nur[:3]} {nur[3:7]}-{nur[7:13]}.{nur[13:].lower()}"
+        await pilot.pause()
+        assert not app.screen.query_one("#link-save", Button).disabled
+        app.screen.query_one("#link-save", Button).press()
+        await pilot.pause()
+        await _run(app, pilot)
+        await _run(app, pilot)
+        assert "Demande non liée" not in screen_text(app)
+    session.close()
+    link = api.entity("foyer-02", "alin", "link", "lnk-foyer-02")
+    assert (link["state"], link["nur"]) == ("linked", nur)

@@ -161,7 +161,7 @@ def review(_: Admin, slot_id: str, body: ReviewRequest, request: Request) -> dic
             value["valid_until"] = body.valid_until.isoformat()
         elif body.state == "missing":
             value["valid_until"] = None
-        store.put(conn, type_="document", id_=slot.id, service="sne", owner=slot.owner, value=value)
+        store.update(conn, slot, value)
         return _view(store.get(conn, "document", slot_id))
 
 
@@ -280,14 +280,7 @@ def advance(
                     "Dossier incomplet : la candidature ne peut pas être transmise.",
                     missing=result.missing_slot_ids,
                 )
-        store.put(
-            conn,
-            type_="application",
-            id_=app.id,
-            service="alin",
-            owner=app.owner,
-            value={**app.value, "status": target},
-        )
+        store.update(conn, app, {**app.value, "status": target})
         fresh = store.get(conn, "application", app.id)
         return {"id": fresh.id, **fresh.value}
 

@@ -53,15 +53,7 @@ class Ctx:
         return self.store.owned(self.conn, self.user, "application")
 
     def put(self, e: Entity, value: dict[str, Any], version: int | None = None) -> int:
-        return self.store.put(
-            self.conn,
-            type_=e.type,
-            id_=e.id,
-            service=e.service,
-            owner=e.owner,
-            value=value,
-            version=version,
-        )
+        return self.store.update(self.conn, e, value, version)
 
 
 def put_demand(
@@ -70,25 +62,10 @@ def put_demand(
     """A new version of a demand, and the AL-in link's `sne_version` follows it."""
     version = demand.version + 1
     value = {**value, "version": version}
-    ctx_store.put(
-        conn,
-        type_="demand",
-        id_=demand.id,
-        service="sne",
-        owner=demand.owner,
-        value=value,
-        version=version,
-    )
+    ctx_store.update(conn, demand, value, version)
     link = ctx_store.get(conn, "link", f"lnk-{demand.owner}")
     if link is not None:
-        ctx_store.put(
-            conn,
-            type_="link",
-            id_=link.id,
-            service="alin",
-            owner=link.owner,
-            value={**link.value, "sne_version": version},
-        )
+        ctx_store.update(conn, link, {**link.value, "sne_version": version})
     return version
 
 
@@ -478,14 +455,7 @@ def apply_date_rules(store: SandboxStore, conn: sqlite3.Connection, today: dt.da
         day,
     ):
         doc = store.get(conn, "document", doc_id)
-        store.put(
-            conn,
-            type_="document",
-            id_=doc.id,
-            service="sne",
-            owner=doc.owner,
-            value={**doc.value, "state": "expired"},
-        )
+        store.update(conn, doc, {**doc.value, "state": "expired"})
     for demand_id in _due(
         conn,
         "demand",
@@ -503,14 +473,7 @@ def apply_date_rules(store: SandboxStore, conn: sqlite3.Connection, today: dt.da
         day,
     ):
         offer = store.get(conn, "offer", offer_id)
-        store.put(
-            conn,
-            type_="offer",
-            id_=offer.id,
-            service="alin",
-            owner=None,
-            value={**offer.value, "status": "closed"},
-        )
+        store.update(conn, offer, {**offer.value, "status": "closed"})
     store.set_meta("rules_day", day, conn)
 
 

@@ -204,6 +204,24 @@ class SandboxStore:
         )
         return version
 
+    def update(
+        self,
+        conn: sqlite3.Connection,
+        entity: Entity,
+        value: dict[str, Any],
+        version: int | None = None,
+    ) -> int:
+        """A new version of an existing entity (same type, id, service, owner)."""
+        return self.put(
+            conn,
+            type_=entity.type,
+            id_=entity.id,
+            service=entity.service,
+            owner=entity.owner,
+            value=value,
+            version=version,
+        )
+
     # --- cursors ---------------------------------------------------------------------------
 
     def _mac(self, payload: str) -> str:

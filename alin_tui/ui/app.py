@@ -88,6 +88,7 @@ class AlinApp(App[None]):
         Binding("ctrl+w", "withdraw", "keys.withdraw", show=False, id="withdraw"),
         Binding("ctrl+e", "edit_contact", "keys.contact", id="contact"),
         Binding("ctrl+a", "attention", "keys.attention", id="attention"),
+        Binding("ctrl+l", "link_number", "keys.link", show=False, id="link"),
         Binding("ctrl+u", "refresh_situation", "keys.refresh", show=False, id="refresh"),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
     ]
@@ -247,6 +248,16 @@ class AlinApp(App[None]):
                 self._after_action(actions.update_demand(self.conn, changed, base_version))
 
         self.push_screen(ContactScreen(self.t, shown), done)
+
+    def action_link_number(self) -> None:
+        from alin_tui.ui.screens import LinkScreen
+
+        def done(typed: str | None) -> None:
+            if typed:
+                self._after_action(actions.link_number(self.conn, typed))
+
+        today = self._dossier.today if self._dossier else None
+        self.push_screen(LinkScreen(self.t, today), done)
 
     def action_attention(self) -> None:
         from alin_tui.store import outbox

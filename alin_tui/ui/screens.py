@@ -133,3 +133,61 @@ class AttentionScreen(ModalScreen[tuple[str, Any] | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+class LinkScreen(ModalScreen[str | None]):
+    """Type the unique number (NUR/NUD) to link the demand on AL-in; checked as typed."""
+
+    DEFAULT_CSS = """
+    LinkScreen { align: center middle; }
+    LinkScreen > Vertical {
+        width: 70; max-width: 100%; height: auto; max-height: 100%; padding: 0 1;
+        border: round $primary; background: $surface;
+    }
+    LinkScreen #link-feedback { height: auto; min-height: 2; }
+    LinkScreen #link-feedback.-error { color: $error; }
+    LinkScreen Horizontal { height: auto; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Annuler", id="link-cancel")]
+
+    def __init__(self, t: Translator, today) -> None:
+        super().__init__()
+        self.t = t
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical():
+            yield Static(t("link.title"), classes="title")
+            yield Static(t("link.explain"))
+            yield Input(placeholder="111 1023 517879 GDPUB", id="link-nur", max_length=40)
+            yield Static(id="link-feedback")
+            with Horizontal():
+                yield Button(t("link.save"), id="link-save", variant="primary", disabled=True)
+                yield Button(t("contact.cancel"), id="link-cancel")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        from alin_tui.domain import nur
+
+        feedback = self.query_one("#link-feedback", Static)
+        save = self.query_one("#link-save", Button)
+        try:
+            number = nur.normalize(event.value)
+        except nur.InvalidNur as exc:
+            feedback.update(str(exc) if event.value.strip() else "")
+            feedback.set_class(bool(event.value.strip()), "-error")
+            save.disabled = True
+            return
+        warnings = nur.warnings(number, self.today)
+        feedback.update(nur.display(number) + ("\n" + " ".join(warnings) if warnings else ""))
+        feedback.set_class(False, "-error")
+        save.disabled = False
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "link-save":
+            self.dismiss(self.query_one("#link-nur", Input).value)
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
