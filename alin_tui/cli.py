@@ -138,7 +138,8 @@ def _settings(args: argparse.Namespace):
     except ValidationError as exc:
         first = exc.errors()[0]
         raise UsageError(
-            f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : {first['msg']}"
+            f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : "
+            f"{first['msg'].removeprefix('Value error, ')}"
         ) from exc
 
 

@@ -26,6 +26,8 @@ def _top(mods: set[str]) -> set[str]:
 def test_importing_the_cli_pulls_no_framework() -> None:
     loaded = _top(_modules_after("import alin_tui.cli"))
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    loaded = _top(_modules_after("import alin_tui.commands"))
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +39,8 @@ def test_importing_the_cli_pulls_no_framework() -> None:
         ("alin_tui.protocol", {"textual", "httpx", "fastapi", "sqlite_utils"}),
         ("alin_tui.store.db", {"textual", "httpx", "fastapi"}),
         ("alin_tui.sync.session", {"textual", "fastapi", "starlette", "uvicorn"}),
+        ("alin_tui.sync.engine", {"textual", "fastapi", "starlette", "uvicorn"}),
+        ("alin_tui.store.actions", {"textual", "httpx", "fastapi"}),
         ("alin_tui.ui.app", {"fastapi", "starlette", "uvicorn"}),
     ],
 )

@@ -93,7 +93,7 @@ def intake(
             continue
         slot_id = slot_for(path.name, slot_ids)
         local_id = secrets.token_hex(8)
-        staging.mkdir(parents=True, exist_ok=True)
+        staging.mkdir(mode=0o700, parents=True, exist_ok=True)  # copies of private papers
         staged = staging / f"{local_id}{path.suffix.lower()}"
         shutil.copyfile(path, staged)
         digest = hashlib.sha256(staged.read_bytes()).hexdigest()
