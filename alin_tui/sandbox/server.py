@@ -93,7 +93,7 @@ class EmbeddedSandbox:
             log_config=None,
             log_level="warning",
             access_log=False,
-            lifespan="off",
+            lifespan="on",
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
