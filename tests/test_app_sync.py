@@ -89,3 +89,26 @@ async def test_linking_the_number_checks_it_as_typed_then_links_on_al_in(sandbox
     session.close()
     link = api.entity("foyer-02", "alin", "link", "lnk-foyer-02")
     assert (link["state"], link["nur"]) == ("linked", nur)
+
+
+async def test_renewal_is_queued_from_the_app_and_refused_locally_when_too_early(
+    sandbox, api, tmp_path
+):
+    for user, expected in (("demo", "too_early"), ("renouvellement", None)):
+        store = tmp_path / f"{user}.db"
+        session = Session(store, sandbox.url, credentials=Credentials(user, user))
+        app = AlinApp(store, session=session)
+        async with app.run_test(size=(100, 34)) as pilot:
+            await _run(app, pilot)
+            await pilot.press("ctrl+n")
+            await pilot.pause()
+            await _run(app, pilot)
+            await _run(app, pilot)
+            db = connect(store)
+            assert outbox.rows(db.conn, states=("pending",)) == []
+        session.close()
+        demand = api.entity(user, "sne", "demand", f"dem-{user}")
+        if expected is None:
+            assert demand["renewed_on"] == "2026-11-27"
+        else:
+            assert demand["renewed_on"] is None

@@ -10,7 +10,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from alin_tui.domain import applying
+from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
 from alin_tui.store import dossier, outbox, sync_state
 from alin_tui.store import offers as offer_store
@@ -107,6 +107,21 @@ def link_number(conn: sqlite3.Connection, typed: str) -> Outcome:
 
 
 def renew(conn: sqlite3.Connection) -> Outcome:
+    """Queue `demand.renew`, refused locally as the server would: no demand, radiated, or more
+    than 60 days before expiry."""
+    demand = dossier.load(conn, overlay=False).demand_rule()
+    if demand is None:
+        return Outcome(
+            refusal=applying.Refusal("no_account", "Aucune demande au fichier national.")
+        )
+    if demand.status != "active":
+        return Outcome(refusal=applying.Refusal("demand_inactive", "La demande est radiée."))
+    if demand.expires_on is None or not lifecycle.can_renew(demand.expires_on, _today(conn)):
+        return Outcome(
+            refusal=applying.Refusal(
+                "too_early", "Le renouvellement s'ouvre 60 jours avant l'échéance."
+            )
+        )
     with outbox.durable(conn):
         return Outcome(queued=outbox.enqueue(conn, "demand.renew", {}))
 

@@ -89,6 +89,7 @@ class AlinApp(App[None]):
         Binding("ctrl+e", "edit_contact", "keys.contact", id="contact"),
         Binding("ctrl+a", "attention", "keys.attention", id="attention"),
         Binding("ctrl+l", "link_number", "keys.link", show=False, id="link"),
+        Binding("ctrl+n", "renew", "keys.renew", show=False, id="renew"),
         Binding("ctrl+u", "refresh_situation", "keys.refresh", show=False, id="refresh"),
         Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
     ]
@@ -279,6 +280,9 @@ class AlinApp(App[None]):
                 self.action_sync()
 
         self.push_screen(AttentionScreen(self.t, rows), done)
+
+    def action_renew(self) -> None:
+        self._after_action(actions.renew(self.conn))
 
     def action_refresh_situation(self) -> None:
         self._after_action(actions.refresh_situation(self.conn))
