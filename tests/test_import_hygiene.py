@@ -57,3 +57,17 @@ def test_layers_import_only_what_they_may(module: str, forbidden: set[str]) -> N
         "ui": {"ui", "store", "domain", "protocol", "sync", "config"},
     }[layer]
     assert {m.split(".")[1] for m in ours} <= allowed, ours
+
+
+def test_domain_and_protocol_pass_mypy_strict() -> None:
+    """The pure rules and the wire models are fully typed."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "alin_tui/domain", "alin_tui/protocol.py"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout

@@ -63,10 +63,6 @@ class Standing:
     def complete(self) -> bool:
         return self.completeness.complete
 
-    @property
-    def blocking(self):  # the blockers, kept for callers that only need the list
-        return self.completeness.blockers
-
 
 def starting_situation(demand: Demand | None, link: Link | None) -> int | None:
     """1: a draft on AL-in without a number (void; start on the national file);
