@@ -308,13 +308,13 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
     if status.state == "offline" and status.ever_synced:
         return t(
             "sync.offline",
-            error=clean(status.last_error or ""),
+            error=clean(status.last_error or "").rstrip(". "),
             pending=status.pending,
             next=_hhmm(status.next_try_at),
         ), "warn"
     if status.state == "error":
         return t(
-            "sync.stalled", error=clean(status.last_error or ""), next=_hhmm(status.next_try_at)
+            "sync.stalled", error=clean(status.last_error or "").rstrip(". "), next=_hhmm(status.next_try_at)
         ), "error"
     if syncing or status.pending:
         line = t("sync.syncing", pending=status.pending)
