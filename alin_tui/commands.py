@@ -125,6 +125,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     _store(settings).conn.close()  # migrations, with a clear message if they cannot run
     with open_session(settings) as session:
         if args.once:
+            session.settle = 0.0  # one-shot: whatever waits in the folder is complete
             return _report(session.sync())
         return _sync_forever(session, settings)
 

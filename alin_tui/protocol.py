@@ -184,7 +184,9 @@ class PullResponse(_Model):
 class Mutation(BaseModel):
     id: int = Field(ge=1, strict=True)
     name: ShortText
-    args: dict[str, Any] = Field(default_factory=dict)
+    # Any JSON: arguments of the wrong shape are a per-mutation refusal (`invalid`), not an
+    # envelope error.
+    args: Any = Field(default_factory=dict)
     base_version: int | None = Field(default=None, strict=True)
 
 

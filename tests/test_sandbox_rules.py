@@ -212,7 +212,7 @@ def _closed_offer(api) -> str:
 
 def test_link_refusals_and_warning(api) -> None:
     assert code(api.one("demo", "alin", "link.create", {"nur": "12-34"})) == "invalid_nur"
-    assert code(api.one("demo", "alin", "link.create", {"nur": 42})) == "invalid_nur"
+    assert code(api.one("demo", "alin", "link.create", {"nur": 42})) == "invalid"
     assert (
         code(api.one("demo", "alin", "link.create", {"nur": "1111023517879GDPUB"})) == "nur_unknown"
     )
@@ -356,16 +356,29 @@ def test_unknown_or_misrouted_mutations_are_rejected(api, service, name, args) -
 
 def test_arguments_of_the_wrong_shape_are_invalid(api) -> None:
     assert code(api.one("complet", "alin", "application.create", {"offer": 1})) == "invalid"
+    first = api.last_id("complet", "alin", "c-x") + 1
     r = api.push(
         "complet",
         "alin",
         [
-            {
-                "id": api.last_id("complet", "alin", "c-x") + 1,
-                "name": "application.create",
-                "args": [1],
-            }
+            {"id": first, "name": "application.create", "args": [1]},
+            {"id": first + 1, "name": "situation.refresh", "args": "x"},
         ],
         "c-x",
     )
-    assert r.status_code == 422  # args must be an object: the envelope itself is wrong
+    assert r.status_code == 200
+    assert [(x["status"], x["code"]) for x in r.json()["results"]] == [
+        ("rejected", "invalid"),
+        ("rejected", "invalid"),
+    ]
+
+
+def test_a_user_without_national_account_gets_no_account_for_every_sne_mutation(api) -> None:
+    for name, args in (
+        ("document.attach", {}),
+        ("document.remove", {"slot_id": 3}),
+        ("demand.update", "x"),
+        ("demand.renew", {}),
+    ):
+        result = api.one("brouillon", "sne", name, args)
+        assert code(result) == "no_account", name

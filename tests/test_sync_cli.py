@@ -171,12 +171,7 @@ def test_the_drop_folder_takes_in_attaches_and_refuses(cli, api) -> None:
     (drop / "pj-demo-1-payslips octobre.pdf").write_bytes(PDF)
     (drop / "pj-demo-2-identity.pdf").write_bytes(b"GIF89a not accepted")
     (drop / "photo.pdf").write_bytes(PDF)
-    past = time.time() - 10
-    for f in drop.iterdir():
-        import os
-
-        os.utime(f, (past, past))
-    r = cli.run("sync", "--once")
+    r = cli.run("sync", "--once")  # just written: a one-shot run takes them at once
     assert r.returncode == 3, r.stdout + r.stderr
     assert "photo.pdf" in r.stderr and "pj-demo-2-identity.pdf" in r.stderr
     assert (drop / "traités" / "pj-demo-1-payslips octobre.pdf").exists()
@@ -268,3 +263,25 @@ def test_sync_keeps_going_and_wakes_up_for_a_dropped_file(cli, api) -> None:
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert os.path.exists(drop)
+
+
+def test_a_file_dropped_before_the_first_sync_is_taken_in_by_it(sandbox, api, tmp_path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url, profile="p2")
+    assert cli.login("demo").returncode == 0
+    drop = Path(cli.status()["drop_folder"])
+    drop.mkdir(parents=True, exist_ok=True)
+    (drop / "pj-demo-2-payslips.pdf").write_bytes(PDF)
+    r = cli.run("sync", "--once")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert api.entity("demo", "sne", "document", "pj-demo-2-payslips")["state"] == "received"
+
+
+def test_a_queued_application_can_be_withdrawn_by_its_offer(cli, api) -> None:
+    _synced(cli, "complet")
+    offer = _open_offer(cli)
+    assert cli.run("apply", offer).returncode == 0
+    r = cli.run("withdraw", offer)
+    assert r.returncode == 0, r.stderr
+    assert cli.status()["sync"]["pending"] == 0
+    assert cli.run("sync", "--once").returncode == 0
+    assert _stats(api)["applications"] == []

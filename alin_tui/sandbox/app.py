@@ -46,6 +46,32 @@ _STATUS_CODES = {
 }
 
 
+class AnswerOptions:
+    """OPTIONS needs no token: it says which methods a route takes (read from the OpenAPI
+    document, the one description of the routes). Routes with their own OPTIONS (tus) answer
+    themselves; unknown paths get 404, other methods go on untouched."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] != "OPTIONS"
+            or scope["path"].startswith("/sne/v1/uploads")
+        ):
+            return await self.app(scope, receive, send)
+        methods = {"OPTIONS"}
+        for pattern, verbs in _route_table(scope["app"]):
+            if pattern.fullmatch(scope["path"]):
+                methods |= verbs
+        if methods == {"OPTIONS"}:
+            response = error_response(404, "not_found", "Route inconnue.")
+        else:
+            response = Response(status_code=204, headers={"Allow": ", ".join(sorted(methods))})
+        await response(scope, receive, send)
+
+
 class GzipRequestBodies:
     """Accepts `Content-Encoding: gzip` request bodies (bounded once decompressed)."""
 
@@ -122,6 +148,7 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
     )
     app.add_middleware(GZipMiddleware, minimum_size=1025)  # bodies over 1 KiB
     app.add_middleware(GzipRequestBodies)
+    app.add_middleware(AnswerOptions)
     app.state.store = store
     app.state.admin_token = admin_token
     app.state.max_applications = max_applications
@@ -255,18 +282,6 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
 
     app.include_router(uploads_router)
     app.include_router(control_router)
-
-    @app.options("/{path:path}", status_code=204, include_in_schema=False)
-    def allowed_methods(path: str, request: Request) -> Response:
-        """OPTIONS needs no token: it says which methods a route takes (from the OpenAPI
-        document, the one description of the routes)."""
-        methods = {"OPTIONS"}
-        for pattern, verbs in _route_table(request.app):
-            if pattern.fullmatch("/" + path):
-                methods |= verbs
-        if methods == {"OPTIONS"}:
-            raise ApiError(404, "not_found", "Route inconnue.")
-        return Response(status_code=204, headers={"Allow": ", ".join(sorted(methods))})
 
     return app
 

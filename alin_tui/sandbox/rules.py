@@ -153,9 +153,9 @@ def demand_renew(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> di
 
 
 def _own_slot(ctx: Ctx, args: dict[str, Any]) -> Entity:
-    slot_id = _require(args, "slot_id", str)
     if ctx.demand() is None:
         raise Rejected("no_account", "Aucun compte sur le fichier national de la demande.")
+    slot_id = _require(args, "slot_id", str)
     slot = ctx.store.get(ctx.conn, "document", slot_id)
     if slot is None or slot.owner != ctx.user or slot.deleted:
         raise Rejected("slot_unknown", f"Pièce inconnue : {slot_id}.")
@@ -163,9 +163,8 @@ def _own_slot(ctx: Ctx, args: dict[str, Any]) -> Entity:
 
 
 def document_attach(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
-    _require(args, "slot_id", str)
-    upload_id = _require(args, "upload_id", str)
     slot = _own_slot(ctx, args)
+    upload_id = _require(args, "upload_id", str)
     row = ctx.conn.execute(
         "SELECT owner, length, offset, sha256 FROM uploads WHERE id = ?", (upload_id,)
     ).fetchone()
@@ -234,7 +233,7 @@ def _link_entity(ctx: Ctx) -> Entity:
 def link_create(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
     typed = args.get("nur")
     if not isinstance(typed, str):
-        raise Rejected("invalid_nur", "Le numéro unique doit être du texte.")
+        raise Rejected("invalid", "Argument « nur » manquant ou mal formé (texte attendu).")
     try:
         number = nur_rules.normalize(typed)
     except nur_rules.InvalidNur as exc:
@@ -406,6 +405,13 @@ def apply_mutation(
             "status": "rejected",
             "code": "unknown_mutation",
             "message": f"Opération inconnue sur {service} : {name}.",
+        }
+    if service == "sne" and ctx.demand() is None:
+        return {
+            "id": mutation_id,
+            "status": "rejected",
+            "code": "no_account",
+            "message": "Aucun compte sur le fichier national de la demande.",
         }
     if not isinstance(args, dict):
         return {

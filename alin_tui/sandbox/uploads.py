@@ -95,11 +95,11 @@ def create_upload(
         raise ApiError(413, "too_large", "Fichier trop volumineux : 10 Mio au plus.")
     meta = parse_metadata(upload_metadata or "")
     sha = meta.get("sha256", "")
-    if not meta.get("filename") or not meta.get("slot_id") or not _SHA256.match(sha):
+    if sha and not _SHA256.match(sha):
         raise ApiError(
             400,
             "invalid_request",
-            "Upload-Metadata doit donner filename, slot_id et sha256 (hex minuscule).",
+            "sha256 : l'empreinte du fichier en hexadécimal minuscule (64 signes).",
         )
     store = _store(request)
     upload_id = secrets.token_hex(16)
@@ -110,8 +110,8 @@ def create_upload(
             (
                 upload_id,
                 user,
-                meta["slot_id"][:128],
-                meta["filename"][:255],
+                meta.get("slot_id", "")[:128],
+                meta.get("filename", "")[:255],
                 sha,
                 length,
                 rfc3339(store.server_time()),

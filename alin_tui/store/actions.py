@@ -65,7 +65,16 @@ def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
     shown = dossier.load(conn)
     app = shown.applications.get(application_id)
     if app is None:
-        return Outcome(unknown=application_id)
+        # A creation still queued has no server id yet: it may be named by its offer.
+        queued = [
+            i
+            for i, v in shown.applications.items()
+            if i.startswith(dossier.LOCAL_PREFIX) and v.get("offer_id") == application_id
+        ]
+        if not queued:
+            return Outcome(unknown=application_id)
+        application_id = queued[0]
+        app = shown.applications[application_id]
     with outbox.durable(conn):
         if application_id.startswith(dossier.LOCAL_PREFIX):
             service, _, mid = application_id[len(dossier.LOCAL_PREFIX) :].partition("-")

@@ -124,6 +124,7 @@ class Engine:
         self.progress: Callable[[str, int, int], None] | None = None
         self.last_report = SyncReport()
         self._single = False  # after a 4xx on a batch, send one mutation at a time to find it
+        self.settle = dropfolder.SETTLE_SECONDS  # 0 for a one-shot run: the user is done writing
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -135,9 +136,14 @@ class Engine:
         """One attempt at each step. A transport or server failure stops the cycle and is
         recorded with its next try; refusals are results, not failures."""
         report = self.last_report = SyncReport()
-        if self.drop_folder is not None and self.staging is not None:
-            report.dropped = dropfolder.intake(self.conn, self.drop_folder, self.staging)
         try:
+            if self.drop_folder is not None and self.staging is not None:
+                if not records.values(self.conn, "document"):
+                    for service in SERVICES:  # the slots must be known to take files in
+                        report.pulls.append(self.pull(service))
+                report.dropped = dropfolder.intake(
+                    self.conn, self.drop_folder, self.staging, settle=self.settle
+                )
             report.uploaded = self.upload_all()
             for service in SERVICES:
                 self.push(service, report)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from alin_tui.store.db import connect
 from alin_tui.sync.client import Client, Unauthorized
+from alin_tui.sync.dropfolder import SETTLE_SECONDS
 from alin_tui.sync.engine import Engine, SyncReport
 
 
@@ -38,13 +39,16 @@ class Session:
         self._client = Client(server_url, token=token, transport=transport)
         self._lock = threading.Lock()  # one cycle at a time per profile
         self.on_token = None  # callable(token, expires_at) to store a fresh token
+        self.settle = SETTLE_SECONDS  # a dropped file rests this long before it is taken in
 
     @property
     def token(self) -> str | None:
         return self._client.token
 
     def engine(self, db) -> Engine:
-        return Engine(db, self._client, drop_folder=self.drop_folder, staging=self.staging)
+        engine = Engine(db, self._client, drop_folder=self.drop_folder, staging=self.staging)
+        engine.settle = self.settle
+        return engine
 
     def sync(self) -> SyncReport:
         """Log in if needed, then one cycle: drop folder, uploads, push, pull. On a 401, log in

@@ -314,7 +314,9 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
         ), "warn"
     if status.state == "error":
         return t(
-            "sync.stalled", error=clean(status.last_error or "").rstrip(". "), next=_hhmm(status.next_try_at)
+            "sync.stalled",
+            error=clean(status.last_error or "").rstrip(". "),
+            next=_hhmm(status.next_try_at),
         ), "error"
     if syncing or status.pending:
         line = t("sync.syncing", pending=status.pending)
