@@ -119,3 +119,32 @@ def test_the_wheel_ships_the_migrations(tmp_path: Path) -> None:
     assert "alin_tui/sandbox/migrations/0001_sandbox.sql" in names
     assert "alin_tui/ui/app.tcss" in names
     assert "alin_tui/domain/data/communes.csv" in names
+
+
+def test_a_corrupt_store_is_refused_with_a_clear_message_and_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "store.db"
+    garbage = b"this is not a database" * 100
+    path.write_bytes(garbage)
+    with pytest.raises(MigrationError, match="illisible") as info:
+        connect(path)
+    assert "Rien n'a été effacé" in str(info.value)
+    assert path.read_bytes() == garbage
+
+
+def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    store = tmp_path / "data" / "profiles" / "default" / "store.db"
+    store.parent.mkdir(parents=True)
+    store.write_bytes(b"garbage" * 500)
+    env = {**os.environ, "ALIN_DATA_DIR": str(tmp_path / "data")}
+    r = subprocess.run(
+        [sys.executable, "-m", "alin_tui", "status", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 1
+    assert "illisible" in r.stderr and "Traceback" not in r.stderr

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from alin_tui.store.db import transaction
-from alin_tui.store.migrate import migrate
+from alin_tui.store.migrate import MigrationError, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TOKEN_LIFETIME = dt.timedelta(hours=24)
@@ -61,7 +61,13 @@ class SandboxStore:
         # Writers queue here rather than in SQLite's busy handler, whose growing sleeps make
         # the latency tail long under concurrent pushes (one process serves the sandbox).
         self._write_lock = threading.Lock()
-        migrate(self.conn, MIGRATIONS, what="base du bac à sable")
+        try:
+            migrate(self.conn, MIGRATIONS, what="base du bac à sable")
+        except sqlite3.DatabaseError as exc:
+            raise MigrationError(
+                f"La base du bac à sable {self.path} est illisible ({exc}) : "
+                "mettez-la de côté ou choisissez-en une autre (--db)."
+            ) from exc
 
     def _connect(self) -> sqlite3.Connection:
         if self.path != ":memory:":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from alin_tui.store.migrate import client_migrations_dir, migrate
+from alin_tui.store.migrate import MigrationError, client_migrations_dir, migrate
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -19,12 +19,19 @@ def connect(path: Path | str, *, migrations: Path | None = None, what: str = "ba
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
-    conn.execute("PRAGMA foreign_keys = ON")
     try:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn, migrations or client_migrations_dir(), what=what)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise MigrationError(
+            f"La {what} {path} est illisible ({exc}). Rien n'a été effacé : mettez ce fichier "
+            "de côté (il peut contenir des envois en attente) et relancez, une nouvelle base "
+            "sera créée puis synchronisée."
+        ) from exc
     except Exception:
         conn.close()
         raise
