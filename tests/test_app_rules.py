@@ -82,3 +82,24 @@ async def test_the_application_cap_blocks_with_its_reason(stores) -> None:
         await pilot.pause()
         assert app.query_one("#apply", Button).disabled
         assert "le maximum" in screen_text(app)
+
+
+async def test_a_full_disk_queues_nothing_and_says_so(stores, tmp_path) -> None:
+    import shutil
+
+    from alin_tui.store import outbox
+
+    store = tmp_path / "full.db"
+    shutil.copy(stores["complet"], store)
+    app = AlinApp(store, session=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        # The store refuses writes, as on a full disk or a read-only medium (real SQLite error).
+        app.conn.execute("PRAGMA query_only = ON")
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        shown = [n.message for n in app._notifications]  # toasts are not in the SVG export
+        assert any("Rien n'a été enregistré" in m for m in shown), shown
+        app.conn.execute("PRAGMA query_only = OFF")
+        assert outbox.rows(app.conn, states=("pending",)) == []

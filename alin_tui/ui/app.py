@@ -223,15 +223,17 @@ class AlinApp(App[None]):
     def action_apply(self) -> None:
         if self._offer_id is None or self.query_one("#apply", Button).disabled:
             return
-        outcome = actions.apply(self.conn, self._offer_id, max_applications=self.max_applications)
-        self._after_action(outcome)
+        offer_id = self._offer_id
+        self._after_action(
+            lambda: actions.apply(self.conn, offer_id, max_applications=self.max_applications)
+        )
 
     def action_withdraw(self) -> None:
         table = self.query_one("#applications", DataTable)
         if table.row_count == 0:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self._after_action(actions.withdraw(self.conn, str(key)))
+        self._after_action(lambda: actions.withdraw(self.conn, str(key)))
 
     def action_edit_contact(self) -> None:
         from alin_tui.store import dossier as dossier_store
@@ -246,7 +248,7 @@ class AlinApp(App[None]):
 
         def done(changed: dict[str, str] | None) -> None:
             if changed:
-                self._after_action(actions.update_demand(self.conn, changed, base_version))
+                self._after_action(lambda: actions.update_demand(self.conn, changed, base_version))
 
         self.push_screen(ContactScreen(self.t, shown), done)
 
@@ -255,7 +257,7 @@ class AlinApp(App[None]):
 
         def done(typed: str | None) -> None:
             if typed:
-                self._after_action(actions.link_number(self.conn, typed))
+                self._after_action(lambda: actions.link_number(self.conn, typed))
 
         today = self._dossier.today if self._dossier else None
         self.push_screen(LinkScreen(self.t, today), done)
@@ -282,13 +284,20 @@ class AlinApp(App[None]):
         self.push_screen(AttentionScreen(self.t, rows), done)
 
     def action_renew(self) -> None:
-        self._after_action(actions.renew(self.conn))
+        self._after_action(lambda: actions.renew(self.conn))
 
     def action_refresh_situation(self) -> None:
-        self._after_action(actions.refresh_situation(self.conn))
+        self._after_action(lambda: actions.refresh_situation(self.conn))
 
-    def _after_action(self, outcome) -> None:
+    def _after_action(self, do) -> None:
+        """Run a local action (check + queue in one transaction) and say what happened. A write
+        that fails (disk full, read-only store) queues nothing and says so."""
         t = self.t
+        try:
+            outcome = do()
+        except sqlite3.Error as exc:
+            self.notify(t("actions.failed", error=str(exc)), severity="error", timeout=10)
+            return
         if outcome.refusal is not None:
             code = outcome.refusal.code
             count = len(outcome.refusal.missing) or self.max_applications
