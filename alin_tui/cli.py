@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -168,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Unreachable as exc:
         print(f"alin-tui : {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
+    except sqlite3.Error as exc:  # full disk, read-only or locked store: nothing was saved
+        print(f"alin-tui : la base locale refuse l'écriture ({exc}) ; rien n'a été enregistré.",
+              file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
 
