@@ -170,8 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"alin-tui : {exc}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except sqlite3.Error as exc:  # full disk, read-only or locked store: nothing was saved
-        print(f"alin-tui : la base locale refuse l'écriture ({exc}) ; rien n'a été enregistré.",
-              file=sys.stderr)
+        print(
+            f"alin-tui : la base locale refuse l'écriture ({exc}) ; rien n'a été enregistré.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

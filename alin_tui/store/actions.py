@@ -6,7 +6,6 @@ Shared by the app and the command line, so both refuse alike and queue alike.
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
@@ -22,14 +21,6 @@ class Outcome:
     refusal: applying.Refusal | None = None
     unknown: str | None = None  # the id that does not exist (usage error)
     dropped: bool = False  # a queued, never-sent row was removed instead
-
-
-def _today(conn: sqlite3.Connection) -> dt.date:
-    for service in ("sne", "alin"):
-        today = sync_state.get(conn, service)["server_today"]
-        if today:
-            return dt.date.fromisoformat(today)
-    return dt.date.today()
 
 
 def apply(
@@ -52,7 +43,7 @@ def apply(
             demand=pulled.demand_rule(),
             link=pulled.link_rule(),
             slots=pulled.slots(),
-            today=_today(conn),
+            today=sync_state.server_today(conn),
             max_applications=max_applications,
         )
         if refusal is not None:
@@ -125,7 +116,9 @@ def renew(conn: sqlite3.Connection) -> Outcome:
         )
     if demand.status != "active":
         return Outcome(refusal=applying.Refusal("demand_inactive", "La demande est radiée."))
-    if demand.expires_on is None or not lifecycle.can_renew(demand.expires_on, _today(conn)):
+    if demand.expires_on is None or not lifecycle.can_renew(
+        demand.expires_on, sync_state.server_today(conn)
+    ):
         return Outcome(
             refusal=applying.Refusal(
                 "too_early", "Le renouvellement s'ouvre 60 jours avant l'échéance."

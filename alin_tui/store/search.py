@@ -13,8 +13,7 @@ from typing import Any
 
 from alin_tui.domain import eligibility
 from alin_tui.domain.search import fold
-from alin_tui.store import dossier
-from alin_tui.store import offers as offer_store
+from alin_tui.store import dossier, sync_state
 
 TYPOLOGIES = {"studio": "studio", **{f"t{i}": f"T{i}" for i in range(1, 7)}}
 
@@ -55,7 +54,7 @@ def search(
     ).fetchall()
     wanted = fold(commune) if commune else None
     data = dossier.load(conn, overlay=False)
-    today = _today(conn)
+    today = sync_state.server_today(conn)
     persons = data.person_rules()
     category = eligibility.household_category(persons, today) if persons else None
     income = (data.demand or {}).get("reference_income_cents")
@@ -78,12 +77,3 @@ def search(
         if len(out) >= limit:
             break
     return out
-
-
-def _today(conn: sqlite3.Connection):
-    from alin_tui.store.actions import _today as today
-
-    return today(conn)
-
-
-__all__ = ["search", "offer_store"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -35,6 +36,18 @@ def get(conn: sqlite3.Connection, service: str) -> dict[str, Any]:
     state = dict(zip(_KEYS, row, strict=True))
     state["last_mutation_ids"] = json.loads(state["last_mutation_ids"] or "{}")
     return state
+
+
+def server_today(conn: sqlite3.Connection) -> dt.date:
+    """The day the rules run on: the server's day as last pulled (the sandbox can move its
+    clock); the local date before any pull."""
+    for service in ("sne", "alin"):
+        row = conn.execute(
+            "SELECT server_today FROM sync_state WHERE service = ?", (service,)
+        ).fetchone()
+        if row and row[0]:
+            return dt.date.fromisoformat(row[0])
+    return dt.date.today()
 
 
 def apply_page(

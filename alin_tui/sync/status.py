@@ -3,7 +3,6 @@ applicant stands (`status --json`) and how the sync goes (the app's status line)
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from alin_tui.domain.stage import compute_stage
 from alin_tui.store import dossier, outbox, sync_state
+from alin_tui.store.sync_state import server_today
 from alin_tui.sync import dropfolder
 
 SERVICES = ("sne", "alin")
@@ -33,15 +33,6 @@ class SyncStatus:
         if not self.upload_total:
             return None
         return int(100 * self.upload_done / self.upload_total)
-
-
-def server_today(conn: sqlite3.Connection) -> dt.date:
-    """The day the rules run on: the server's day as last pulled (the sandbox can move its clock)."""
-    for service in SERVICES:
-        today = sync_state.get(conn, service)["server_today"]
-        if today:
-            return dt.date.fromisoformat(today)
-    return dt.date.today()
 
 
 def read_sync(conn: sqlite3.Connection) -> SyncStatus:

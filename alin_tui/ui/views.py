@@ -21,7 +21,8 @@ from alin_tui.domain.dossier import Person
 from alin_tui.domain.stage import Standing, compute_stage
 from alin_tui.store import dossier
 from alin_tui.store import offers as offer_store
-from alin_tui.sync.status import read_sync, server_today
+from alin_tui.store.sync_state import server_today
+from alin_tui.sync.status import read_sync
 from alin_tui.ui.i18n import Translator
 from alin_tui.ui.text import clean, date_fr, euros
 
