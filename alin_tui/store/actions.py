@@ -33,8 +33,8 @@ def apply(
     offer = offer_store.get(conn, offer_id)
     if offer is None:
         return Outcome(unknown=offer_id)
-    pulled = dossier.load(conn, overlay=False)
-    shown = dossier.load(conn)  # queued applications count too: the server will have them
+    # Queued applications count too (the overlay): the server will have them.
+    pulled, shown = dossier.load_both(conn)
     with outbox.durable(conn):
         refusal = applying.first_refusal(
             offer_id=offer_id,

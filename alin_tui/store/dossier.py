@@ -59,6 +59,14 @@ def load(conn: sqlite3.Connection, *, overlay: bool = True) -> DossierData:
     return data
 
 
+def load_both(conn: sqlite3.Connection) -> tuple[DossierData, DossierData]:
+    """The pulled data and the same with the overlay, from one read of the store."""
+    pulled = load(conn, overlay=False)
+    shown = copy.deepcopy(pulled)
+    apply_overlay(conn, shown)
+    return pulled, shown
+
+
 def apply_overlay(conn: sqlite3.Connection, data: DossierData) -> None:
     acks = {s: acknowledged(conn, s) for s in ("sne", "alin")}
     for row in outbox.rows(conn, states=("pending", "done")):

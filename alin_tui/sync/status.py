@@ -79,12 +79,11 @@ def read_sync(conn: sqlite3.Connection) -> SyncStatus:
 def status_json(conn: sqlite3.Connection, drop_folder: Path) -> dict[str, Any]:
     """The document `alin-tui status --json` prints (PROTOCOL.md §8)."""
     today = server_today(conn)
-    data = dossier.load(conn, overlay=False)
+    data, shown = dossier.load_both(conn)
     demand, link = data.demand_rule(), data.link_rule()
     standing = compute_stage(demand, link, data.slots(), today)
     nur = demand.nur if demand else (link.nur if link else None)
     sync = read_sync(conn)
-    shown = dossier.load(conn)
     return {
         "stage": standing.stage,
         "next_step": standing.next_step,

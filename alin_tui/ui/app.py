@@ -239,11 +239,11 @@ class AlinApp(App[None]):
         from alin_tui.store import dossier as dossier_store
         from alin_tui.ui.screens import ContactScreen
 
-        pulled = dossier_store.load(self.conn, overlay=False)
+        pulled, shown_data = dossier_store.load_both(self.conn)
         if pulled.demand is None:
             self.notify(self.t("refusal.demand_inactive"), severity="warning")
             return
-        shown = dossier_store.load(self.conn).demand or {}
+        shown = shown_data.demand or {}
         base_version = int(pulled.demand.get("version") or 0)
 
         def done(changed: dict[str, str] | None) -> None:

@@ -45,8 +45,7 @@ class Dossier:
 
 def read_dossier(conn: sqlite3.Connection) -> Dossier:
     today = server_today(conn)
-    pulled = dossier.load(conn, overlay=False)
-    shown = dossier.load(conn)
+    pulled, shown = dossier.load_both(conn)
     demand, link, slots = pulled.demand_rule(), pulled.link_rule(), pulled.slots()
     persons = pulled.person_rules()
     apps = [{"id": aid, **v} for aid, v in shown.applications.items()]
