@@ -112,3 +112,21 @@ async def test_renewal_is_queued_from_the_app_and_refused_locally_when_too_early
             assert demand["renewed_on"] == "2026-11-27"
         else:
             assert demand["renewed_on"] is None
+
+
+async def test_a_refusal_is_shown_in_the_users_words(sandbox, tmp_path):
+    store = tmp_path / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("foyer-02", "foyer-02"))
+    assert session.sync().error is None
+    from alin_tui.store import actions
+
+    actions.link_number(connect(store).conn, "1111023517879GDPUB")  # a number nobody has
+    assert session.sync().rejected
+    app = AlinApp(store, session=session, sync_on_start=False)
+    async with app.run_test(size=(110, 34)) as pilot:
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "Lier mon numéro unique (nur_unknown)" in text
+        assert "n'existe pas" in text and "link.create" not in text
+    session.close()

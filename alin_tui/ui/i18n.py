@@ -26,9 +26,19 @@ class Translator:
     def __call__(self, key: str, **params: Any) -> str:
         """`t("demande.nur")`; a missing key falls back to French, then to the key itself."""
         for table in (self._primary, self._fallback):
-            node: Any = table
-            for part in key.split("."):
-                node = node.get(part) if isinstance(node, dict) else None
+            node = _lookup(table, key.split("."))
             if isinstance(node, str):
                 return node.format(**params) if params else node
         return key
+
+
+def _lookup(node: Any, parts: list[str]) -> Any:
+    """Nested tables, where a key may itself hold dots (`operation."link.create"`)."""
+    for i, part in enumerate(parts):
+        if not isinstance(node, dict):
+            return None
+        rest = ".".join(parts[i:])
+        if rest in node:
+            return node[rest]
+        node = node.get(part)
+    return node

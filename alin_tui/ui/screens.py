@@ -94,7 +94,7 @@ class AttentionScreen(ModalScreen[tuple[str, Any] | None]):
                 if row.state == "conflict":
                     mine = row.args.get("fields", {})
                     server = result.get("server_value") or {}
-                    lines = [t("attention.conflict", name=row.name)]
+                    lines = [t("attention.conflict", name=t(f"operation.{row.name}"))]
                     for key, value in mine.items():
                         lines.append(
                             t(
@@ -114,7 +114,7 @@ class AttentionScreen(ModalScreen[tuple[str, Any] | None]):
                     yield Static(
                         t(
                             "attention.refused",
-                            name=row.name,
+                            name=t(f"operation.{row.name}"),
                             code=clean(result.get("code")),
                             message=clean(result.get("message")),
                         ),
