@@ -181,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from alin_tui.sandbox.server import SandboxConfig, serve
-    from alin_tui.store.migrate import MigrationError
+    from alin_tui.sqlite import MigrationError
 
     settings = _settings(args)
     if args.offers < 0 or args.max_applications < 0:
@@ -209,7 +209,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from alin_tui.commands import open_session
-    from alin_tui.store.migrate import MigrationError
+    from alin_tui.sqlite import MigrationError
 
     settings = _settings(args)
     try:

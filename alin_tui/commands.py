@@ -76,7 +76,7 @@ def open_session(settings, *, credentials=None) -> Iterator:
 
 def _store(settings):
     from alin_tui.store.db import connect
-    from alin_tui.store.migrate import MigrationError
+    from alin_tui.sqlite import MigrationError
 
     try:
         return connect(settings.store_path)
@@ -122,7 +122,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_sync(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    _store(settings).conn.close()  # migrations, with a clear message if they cannot run
+    _store(settings).close()  # migrations, with a clear message if they cannot run
     with open_session(settings) as session:
         if args.once:
             session.settle = 0.0  # one-shot: whatever waits in the folder is complete
@@ -179,7 +179,7 @@ def _sync_forever(session, settings) -> int:
             _report(report)
             db = connect(settings.store_path)
             delay = session.engine(db).next_delay()
-            db.conn.close()
+            db.close()
             if report.dropped.waiting:
                 delay = min(delay, dropfolder.SETTLE_SECONDS + 0.5)
             wake.wait(timeout=delay)
@@ -195,7 +195,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     db = _store(settings)
-    status = status_json(db.conn, settings.drop_folder)
+    status = status_json(db, settings.drop_folder)
     if args.json:
         _out(status)
     else:
@@ -217,7 +217,7 @@ def cmd_offers(args: argparse.Namespace) -> int:
         raise UsageError("--limit doit être au moins 1")
     db = _store(settings)
     results = search(
-        db.conn,
+        db,
         args.text,
         commune=args.commune,
         typology=args.typology,
@@ -242,7 +242,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     db = _store(settings)
-    outcome = actions.apply(db.conn, args.offer_id, max_applications=settings.max_applications)
+    outcome = actions.apply(db, args.offer_id, max_applications=settings.max_applications)
     from alin_tui.sync.engine import fault
 
     fault("after_outbox_commit")
@@ -254,7 +254,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     db = _store(settings)
-    return _outcome(actions.withdraw(db.conn, args.application_id), "candidature")
+    return _outcome(actions.withdraw(db, args.application_id), "candidature")
 
 
 def _outcome(outcome, what: str) -> int:

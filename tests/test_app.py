@@ -24,7 +24,7 @@ async def test_app_opens_on_the_sandbox_and_shows_the_demo_nur_and_an_offer(
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        demand = records.demand(connect(store).conn)
+        demand = records.demand(connect(store))
         text = screen_text(app)
         assert nur.display(demand.nur) in text
         assert "Dossier incomplet" in text

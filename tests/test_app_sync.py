@@ -40,11 +40,11 @@ async def test_a_conflict_shows_both_values_and_keeps_the_users_choice(sandbox, 
     session = Session(store, sandbox.url, credentials=Credentials("complet", "complet"))
     assert session.sync().error is None
     db = connect(store)
-    version = records.values(db.conn, "demand")[0][1]["version"]
+    version = records.values(db, "demand")[0][1]["version"]
     api.control("demand/edit", {"username": "complet", "fields": {"phone": "01 11 11 11 11"}})
     from alin_tui.store import actions
 
-    actions.update_demand(db.conn, {"phone": "06 22 22 22 22"}, base_version=version)
+    actions.update_demand(db, {"phone": "06 22 22 22 22"}, base_version=version)
     assert session.sync().conflicts
     app = AlinApp(store, session=session, sync_on_start=False)
     async with app.run_test(size=(110, 34)) as pilot:
@@ -60,7 +60,7 @@ async def test_a_conflict_shows_both_values_and_keeps_the_users_choice(sandbox, 
         await _run(app, pilot)
     session.close()
     assert api.entity("complet", "sne", "demand", "dem-complet")["phone"] == "06 22 22 22 22"
-    assert outbox.rows(db.conn) == []
+    assert outbox.rows(db) == []
 
 
 async def test_linking_the_number_checks_it_as_typed_then_links_on_al_in(sandbox, api, tmp_path):
@@ -105,7 +105,7 @@ async def test_renewal_is_queued_from_the_app_and_refused_locally_when_too_early
             await _run(app, pilot)
             await _run(app, pilot)
             db = connect(store)
-            assert outbox.rows(db.conn, states=("pending",)) == []
+            assert outbox.rows(db, states=("pending",)) == []
         session.close()
         demand = api.entity(user, "sne", "demand", f"dem-{user}")
         if expected is None:
@@ -120,7 +120,7 @@ async def test_a_refusal_is_shown_in_the_users_words(sandbox, tmp_path):
     assert session.sync().error is None
     from alin_tui.store import actions
 
-    actions.link_number(connect(store).conn, "1111023517879GDPUB")  # a number nobody has
+    actions.link_number(connect(store), "1111023517879GDPUB")  # a number nobody has
     assert session.sync().rejected
     app = AlinApp(store, session=session, sync_on_start=False)
     async with app.run_test(size=(110, 34)) as pilot:

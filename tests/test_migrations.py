@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from alin_tui.store.db import connect
-from alin_tui.store.migrate import MigrationError, client_migrations_dir, discover, migrate
+from alin_tui.sqlite import MigrationError, migrate
+from alin_tui.sqlite.migrate import discover
+from alin_tui.store.db import client_migrations_dir
 
 
 def _open(path: Path) -> sqlite3.Connection:
@@ -34,12 +36,13 @@ LATEST = len(discover(client_migrations_dir()))
 
 
 def test_a_fresh_store_reaches_the_latest_version_in_wal(tmp_path: Path) -> None:
-    db = connect(tmp_path / "store.db")
-    conn = db.conn
+    conn = connect(tmp_path / "store.db")
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
-    assert {"records", "sync_state", "offers", "offers_fts"} <= set(db.table_names())
+    assert {"records", "sync_state", "offers", "offers_fts"} <= {
+        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
 
 
 @pytest.mark.parametrize("start", range(0, LATEST))
@@ -53,16 +56,16 @@ def test_upgrade_from_every_earlier_version_keeps_the_data(tmp_path: Path, start
     conn.close()
 
     db = connect(path)
-    assert db.conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert db.execute("PRAGMA user_version").fetchone()[0] == LATEST
     if start >= 1:
-        assert db.conn.execute("SELECT version FROM records WHERE id = 'd1'").fetchone() == (3,)
+        assert db.execute("SELECT version FROM records WHERE id = 'd1'").fetchone() == (3,)
     fresh = connect(tmp_path / "fresh.db")
-    assert _schema(db.conn) == _schema(fresh.conn)
+    assert _schema(db) == _schema(fresh)
 
 
 def test_running_the_migrations_again_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
-    connect(path).conn.close()
+    connect(path).close()
     conn = _open(path)
     before = _schema(conn)
     assert migrate(conn, client_migrations_dir()) == LATEST
@@ -90,7 +93,7 @@ def test_a_failing_migration_leaves_the_previous_version_untouched(tmp_path: Pat
 
 def test_a_store_from_a_newer_version_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     path = tmp_path / "store.db"
-    connect(path).conn.close()
+    connect(path).close()
     conn = _open(path)
     conn.execute(f"PRAGMA user_version = {LATEST + 5}")
     conn.close()

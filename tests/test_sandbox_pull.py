@@ -133,13 +133,13 @@ def test_the_client_pulls_both_services_into_the_store(sandbox, tmp_path: Path) 
     session = Session(store_path, sandbox.url, credentials=Credentials("demo", "demo"))
     report = session.sync()
     db = connect(store_path)
-    demand = records.demand(db.conn)
+    demand = records.demand(db)
     assert demand is not None
     assert nur.normalize(demand.nur) == demand.nur
     assert demand.first_filed_on.strftime("%m%y") == demand.nur[3:7]
-    assert records.link(db.conn).state == "linked"
-    assert len(records.slots(db.conn)) == 10
-    assert offer_store.count(db.conn, include_closed=True) == 600
+    assert records.link(db).state == "linked"
+    assert len(records.slots(db)) == 10
+    assert offer_store.count(db, include_closed=True) == 600
     assert report.changes > 600
 
     again = session.sync()
@@ -168,8 +168,8 @@ def test_a_malformed_page_writes_nothing(sandbox, tmp_path: Path) -> None:
     engine.pull("sne")
     with pytest.raises(Exception, match="invalide"):
         engine.pull("alin")
-    assert offer_store.count(db.conn, include_closed=True) == 0
-    assert db.conn.execute("SELECT cursor FROM sync_state WHERE service='alin'").fetchone() in (
+    assert offer_store.count(db, include_closed=True) == 0
+    assert db.execute("SELECT cursor FROM sync_state WHERE service='alin'").fetchone() in (
         None,
         (None,),
     )

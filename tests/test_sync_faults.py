@@ -131,11 +131,9 @@ def test_an_upload_cut_mid_way_resumes_from_the_servers_offset(sandbox, api, tmp
     r = cli.run("sync", "--once", ALIN_CLIENT_FAULT="mid_upload")
     assert r.returncode == -9
     db = connect(cli.data_dir / "profiles" / "p" / "store.db")
-    offset, length, location = db.conn.execute(
-        "SELECT offset, length, location FROM uploads"
-    ).fetchone()
+    offset, length, location = db.execute("SELECT offset, length, location FROM uploads").fetchone()
     assert 0 < offset < length and location
-    db.conn.close()
+    db.close()
     assert cli.status()["sync"]["pending"] == 2  # the upload and its attachment
     r = cli.run("sync", "--once")
     assert r.returncode == 0, r.stderr
@@ -189,13 +187,13 @@ def test_server_errors_back_off_and_honour_retry_after(faulty_session, status) -
     report = session.sync()
     assert report.error is not None and report.error.status == status
     db = _db(session)
-    state = sync_state.get(db.conn, "alin")
+    state = sync_state.get(db, "alin")
     assert state["failures"] == 1 and state["last_error_kind"] == "error"
     wait = dt.datetime.fromisoformat(state["next_try_at"]) - dt.datetime.now(dt.UTC)
     assert 100 < wait.total_seconds() <= 121
     transport.fault = None
     assert session.sync().error is None
-    assert sync_state.get(db.conn, "alin")["failures"] == 0
+    assert sync_state.get(db, "alin")["failures"] == 0
 
 
 def test_full_jitter_backoff_bounds() -> None:
@@ -210,12 +208,12 @@ def test_a_401_logs_in_again_without_touching_the_queue(faulty_session, sandbox)
     db = _db(session)
     from alin_tui.store import actions, offers
 
-    offer = offers.page(db.conn, limit=1)[0]["id"]
-    assert actions.apply(db.conn, offer).queued is not None
+    offer = offers.page(db, limit=1)[0]["id"]
+    assert actions.apply(db, offer).queued is not None
     session._client.token = "expired-token"
     report = session.sync()
     assert report.error is None
-    assert outbox.pending(db.conn) == []
+    assert outbox.pending(db) == []
     assert session.token != "expired-token"
 
 
@@ -267,16 +265,16 @@ BAD_BODIES = {
 def test_malformed_and_hostile_bodies_apply_nothing(faulty_session, kind) -> None:
     session, transport = faulty_session
     db = _db(session)
-    before = db.conn.execute("SELECT count(*), max(version) FROM offers").fetchone()
-    cursor = sync_state.get(db.conn, "alin")["cursor"]
+    before = db.execute("SELECT count(*), max(version) FROM offers").fetchone()
+    cursor = sync_state.get(db, "alin")["cursor"]
     transport.fault = lambda r: BAD_BODIES[kind]() if "/sync/pull" in r.url.path else None
     report = session.sync()
     assert report.error is not None
-    assert db.conn.execute("SELECT count(*), max(version) FROM offers").fetchone() == before
-    assert sync_state.get(db.conn, "alin")["cursor"] == cursor
+    assert db.execute("SELECT count(*), max(version) FROM offers").fetchone() == before
+    assert sync_state.get(db, "alin")["cursor"] == cursor
     from alin_tui.sync.status import read_sync
 
-    status = read_sync(db.conn)
+    status = read_sync(db)
     assert status.state == "error" and status.last_error
 
 
@@ -285,14 +283,14 @@ def test_an_unknown_cursor_restarts_the_pull_and_keeps_the_queue(faulty_session)
     db = _db(session)
     from alin_tui.store import actions, offers
 
-    offer = offers.page(db.conn, limit=1)[0]["id"]
-    actions.apply(db.conn, offer)
-    db.conn.execute("UPDATE sync_state SET cursor = 'forged' WHERE service = 'alin'")
+    offer = offers.page(db, limit=1)[0]["id"]
+    actions.apply(db, offer)
+    db.execute("UPDATE sync_state SET cursor = 'forged' WHERE service = 'alin'")
     report = session.sync()
     assert report.error is None
     assert any(p.restarted for p in report.pulls)
-    assert outbox.pending(db.conn) == []
-    assert [v["offer_id"] for _, v in records.values(db.conn, "application")] == [offer]
+    assert outbox.pending(db) == []
+    assert [v["offer_id"] for _, v in records.values(db, "application")] == [offer]
 
 
 def test_a_concurrent_edit_is_a_conflict_kept_with_both_values(faulty_session, api) -> None:
@@ -300,18 +298,18 @@ def test_a_concurrent_edit_is_a_conflict_kept_with_both_values(faulty_session, a
     db = _db(session)
     from alin_tui.store import actions
 
-    demand = records.values(db.conn, "demand")[0][1]
+    demand = records.values(db, "demand")[0][1]
     api.control("demand/edit", {"username": "complet", "fields": {"phone": "09 99 99 99 99"}})
-    actions.update_demand(db.conn, {"phone": "06 11 22 33 44"}, base_version=demand["version"])
+    actions.update_demand(db, {"phone": "06 11 22 33 44"}, base_version=demand["version"])
     report = session.sync()
     assert report.error is None and len(report.conflicts) == 1
-    rows = outbox.rows(db.conn, states=("conflict",))
+    rows = outbox.rows(db, states=("conflict",))
     assert len(rows) == 1
     assert rows[0].args["fields"]["phone"] == "06 11 22 33 44"  # the user's draft is kept
     assert rows[0].result["server_value"]["phone"] == "09 99 99 99 99"
     session.sync()  # never retried blindly
-    assert len(outbox.rows(db.conn, states=("conflict",))) == 1
-    assert records.values(db.conn, "demand")[0][1]["phone"] == "09 99 99 99 99"
+    assert len(outbox.rows(db, states=("conflict",))) == 1
+    assert records.values(db, "demand")[0][1]["phone"] == "09 99 99 99 99"
 
 
 def test_a_stalled_link_times_out_into_a_clear_offline_state(sandbox, tmp_path) -> None:
@@ -349,19 +347,19 @@ def test_replica_lag_never_makes_a_saved_change_flicker_back(faulty_session, san
             )
         return None
 
-    version = records.values(db.conn, "demand")[0][1]["version"]
-    db.conn.execute("UPDATE sync_state SET cursor = NULL WHERE service = 'sne'")
+    version = records.values(db, "demand")[0][1]["version"]
+    db.execute("UPDATE sync_state SET cursor = NULL WHERE service = 'sne'")
     transport.fault = lagging
     assert session.sync().error is None  # records the stale page
-    actions.update_demand(db.conn, {"phone": "05 55 55 55 55"}, base_version=version)
-    assert dossier.load(db.conn).demand["phone"] == "05 55 55 55 55"
+    actions.update_demand(db, {"phone": "05 55 55 55 55"}, base_version=version)
+    assert dossier.load(db).demand["phone"] == "05 55 55 55 55"
     assert session.sync().error is None  # push ok, then a stale pull
-    assert records.values(db.conn, "demand")[0][1]["phone"] != "05 55 55 55 55"
-    assert dossier.load(db.conn).demand["phone"] == "05 55 55 55 55"  # still shown
+    assert records.values(db, "demand")[0][1]["phone"] != "05 55 55 55 55"
+    assert dossier.load(db).demand["phone"] == "05 55 55 55 55"  # still shown
     transport.fault = None
     assert session.sync().error is None
-    assert records.values(db.conn, "demand")[0][1]["phone"] == "05 55 55 55 55"
-    assert outbox.rows(db.conn, states=("pending", "done")) == []
+    assert records.values(db, "demand")[0][1]["phone"] == "05 55 55 55 55"
+    assert outbox.rows(db, states=("pending", "done")) == []
 
 
 def test_another_4xx_marks_the_mutation_failed_with_the_servers_message(faulty_session) -> None:
@@ -369,8 +367,8 @@ def test_another_4xx_marks_the_mutation_failed_with_the_servers_message(faulty_s
     db = _db(session)
     from alin_tui.store import actions
 
-    actions.refresh_situation(db.conn)
-    actions.refresh_situation(db.conn)
+    actions.refresh_situation(db)
+    actions.refresh_situation(db)
     calls = []
 
     def refuse_first(request: httpx.Request):
@@ -385,11 +383,11 @@ def test_another_4xx_marks_the_mutation_failed_with_the_servers_message(faulty_s
     report = session.sync()
     assert report.error is None
     assert [len(c) for c in calls] == [2, 1]  # the batch, then the first alone
-    failed = outbox.rows(db.conn, states=("failed",))
+    failed = outbox.rows(db, states=("failed",))
     assert [(r.mutation_id, r.result["message"]) for r in failed] == [(-1, "trop gros")]
-    assert outbox.pending(db.conn) == []
+    assert outbox.pending(db) == []
     # the server counted only what it received: the ids it saw stay gap-free
-    assert db.conn.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone() == (2,)
+    assert db.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone() == (2,)
 
 
 def test_ids_ahead_of_the_server_are_renumbered_from_what_it_expects(faulty_session) -> None:
@@ -397,11 +395,11 @@ def test_ids_ahead_of_the_server_are_renumbered_from_what_it_expects(faulty_sess
     db = _db(session)
     from alin_tui.store import actions
 
-    db.conn.execute("INSERT OR REPLACE INTO next_ids (service, next_id) VALUES ('alin', 7)")
-    actions.refresh_situation(db.conn)
-    actions.refresh_situation(db.conn)
-    assert [r.mutation_id for r in outbox.pending(db.conn)] == [7, 8]
+    db.execute("INSERT OR REPLACE INTO next_ids (service, next_id) VALUES ('alin', 7)")
+    actions.refresh_situation(db)
+    actions.refresh_situation(db)
+    assert [r.mutation_id for r in outbox.pending(db)] == [7, 8]
     assert session.sync().error is None
-    assert outbox.rows(db.conn) == []
-    next_id = db.conn.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone()[0]
+    assert outbox.rows(db) == []
+    next_id = db.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone()[0]
     assert next_id == 3

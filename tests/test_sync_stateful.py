@@ -72,7 +72,7 @@ class SyncMachine(RuleBasedStateMachine):
         self.session = self._session()
         assert self.session.sync().error is None
         self.db = connect(self.session.store_path)
-        self.offers = [o["id"] for o in offer_store.page(self.db.conn, limit=12)]
+        self.offers = [o["id"] for o in offer_store.page(self.db, limit=12)]
         self.queued_creates: set[str] = set()
         self.dropped: set[str] = set()
 
@@ -89,24 +89,24 @@ class SyncMachine(RuleBasedStateMachine):
     @rule(i=st.integers(0, 11))
     def apply(self, i: int) -> None:
         offer = self.offers[i]
-        outcome = actions.apply(self.db.conn, offer)
+        outcome = actions.apply(self.db, offer)
         if outcome.queued is not None:
             self.queued_creates.add(offer)
 
     @rule(data=st.data())
     def withdraw(self, data) -> None:
-        apps = list(dossier.load(self.db.conn).applications.items())
+        apps = list(dossier.load(self.db).applications.items())
         if not apps:
             return
         app_id, value = data.draw(st.sampled_from(apps))
-        outcome = actions.withdraw(self.db.conn, app_id)
+        outcome = actions.withdraw(self.db, app_id)
         if outcome.dropped:
             self.dropped.add(value["offer_id"])
             self.queued_creates.discard(value["offer_id"])
 
     @rule()
     def refresh(self) -> None:
-        actions.refresh_situation(self.db.conn)
+        actions.refresh_situation(self.db)
 
     # --- network ---------------------------------------------------------------------------
 
@@ -128,7 +128,7 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def landlord_advances(self, data) -> None:
-        apps = records.values(self.db.conn, "application")
+        apps = records.values(self.db, "application")
         if apps:
             app_id, _ = data.draw(st.sampled_from(apps))
             self.admin.post(
@@ -140,7 +140,7 @@ class SyncMachine(RuleBasedStateMachine):
     @rule()
     def restart(self) -> None:
         self.session.close()
-        self.db.conn.close()
+        self.db.close()
         self.session = self._session()
         self.db = connect(self.session.store_path)
 
@@ -151,14 +151,14 @@ class SyncMachine(RuleBasedStateMachine):
         if not hasattr(self, "db"):
             return
         for service in ("sne", "alin"):
-            ids = [r.mutation_id for r in outbox.rows(self.db.conn, service=service)]
-            row = self.db.conn.execute(
+            ids = [r.mutation_id for r in outbox.rows(self.db, service=service)]
+            row = self.db.execute(
                 "SELECT next_id FROM next_ids WHERE service = ?", (service,)
             ).fetchone()
             assert ids == sorted(ids)
             if row:
                 assert all(i < row[0] for i in ids)
-            pending = [r.mutation_id for r in outbox.pending(self.db.conn, service)]
+            pending = [r.mutation_id for r in outbox.pending(self.db, service)]
             assert (
                 pending == list(range(pending[0], pending[0] + len(pending))) if pending else True
             )
@@ -177,16 +177,16 @@ class SyncMachine(RuleBasedStateMachine):
             self.transport.mode = "pass"
             for _ in range(3):
                 assert self.session.sync().error is None
-            assert outbox.pending(self.db.conn) == []
+            assert outbox.pending(self.db) == []
             # every id was received by the server exactly once
-            cid = outbox.client_id(self.db.conn)
+            cid = outbox.client_id(self.db)
             token = self.session.token
             pulled = httpx.get(
                 f"{sandbox().url}/alin/v1/sync/pull",
                 headers={"Authorization": f"Bearer {token}"},
                 params={"limit": 1000},
             ).json()
-            next_id = self.db.conn.execute(
+            next_id = self.db.execute(
                 "SELECT next_id FROM next_ids WHERE service = 'alin'"
             ).fetchone()
             assert pulled["last_mutation_ids"].get(cid, 0) == (next_id[0] - 1 if next_id else 0)
@@ -197,18 +197,16 @@ class SyncMachine(RuleBasedStateMachine):
             }
             refused = {
                 r.args.get("offer_id")
-                for r in outbox.rows(self.db.conn, states=("failed",))
+                for r in outbox.rows(self.db, states=("failed",))
                 if r.name == "application.create"
             }
             assert set(server_apps) <= self.queued_creates
             assert self.queued_creates <= set(server_apps) | refused
-            local = {
-                v["offer_id"]: v["status"] for _, v in records.values(self.db.conn, "application")
-            }
+            local = {v["offer_id"]: v["status"] for _, v in records.values(self.db, "application")}
             assert local == server_apps  # converged
         finally:
             self.session.close()
-            self.db.conn.close()
+            self.db.close()
             self.admin.close()
             shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -26,7 +26,7 @@ def test_alin_tui_shows_the_four_tabs_and_the_demo_nur_within_3_seconds(tmp_path
     _run_until(data, "Dossier", timeout=30)
     elapsed, screen = _run_until(data, "Synchronisé à", timeout=30)
     store = connect(data / "profiles" / "default" / "store.db")
-    shown = nur.display(records.demand(store.conn).nur)
+    shown = nur.display(records.demand(store).nur)
     text = "\n".join(screen.display)
     for label in ("Ma demande", "Pièces justificatives", "Offres", "Mes candidatures", shown):
         assert label in text, text

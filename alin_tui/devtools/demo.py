@@ -28,6 +28,6 @@ def synced_store(directory: Path, *, username: str = "demo", offers: int = 400) 
         finally:
             session.close()
     db = connect(store_path)
-    db.conn.execute("UPDATE sync_state SET last_pull_at = ?", (DEMO_SYNC_AT,))
-    db.conn.close()
+    db.execute("UPDATE sync_state SET last_pull_at = ?", (DEMO_SYNC_AT,))
+    db.close()
     return store_path

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alin_tui.store.db import transaction
-from alin_tui.store.migrate import MigrationError, migrate
+from alin_tui.sqlite import MigrationError, migrate, open_connection, transaction
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 TOKEN_LIFETIME = dt.timedelta(hours=24)
@@ -70,14 +69,9 @@ class SandboxStore:
             ) from exc
 
     def _connect(self) -> sqlite3.Connection:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("PRAGMA journal_mode = WAL")
         # NORMAL in WAL mode: a commit survives the process being killed (what the crash tests
         # play); only an OS crash could lose the last commits, acceptable for a sandbox.
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn = open_connection(self.path, busy_timeout_ms=30000)
         self._local.conn = conn
         return conn
 

@@ -1,1 +1,1 @@
-"""The local SQLite store (sqlite-utils): opening, migrations, one module per aggregate."""
+"""The local SQLite store: opening, migrations, one module per aggregate."""

@@ -1,50 +1,43 @@
-"""Open the local store: WAL, busy timeout, foreign keys, migrations; wrapped by sqlite-utils."""
+"""Open the client's local store: the shared pragmas, then the client migrations (top-level
+`migrations/`, shipped in the wheel as `alin_tui/_migrations`). A plain `sqlite3` connection."""
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
-from alin_tui.store.migrate import MigrationError, client_migrations_dir, migrate
-
-BUSY_TIMEOUT_MS = 5000
+from alin_tui.sqlite import MigrationError, migrate, open_connection
 
 
-def connect(path: Path | str, *, migrations: Path | None = None, what: str = "base locale"):
-    """Open (creating if needed) and migrate a database; return a `sqlite_utils.Database`."""
-    if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+def client_migrations_dir() -> Path:
+    """`alin_tui/_migrations` in an installed wheel, else the repository's `migrations/`."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_migrations", package.parent / "migrations"):
+        if candidate.is_dir():
+            return candidate
+    raise MigrationError(
+        "Les migrations de la base locale sont introuvables : réinstallez alin-tui."
+    )
+
+
+def connect(
+    path: Path | str, *, migrations: Path | None = None, what: str = "base locale"
+) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the store; a damaged file is refused in words."""
+    conn = None
     try:
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA foreign_keys = ON")
+        conn = open_connection(path)
         migrate(conn, migrations or client_migrations_dir(), what=what)
     except sqlite3.DatabaseError as exc:
-        conn.close()
+        if conn is not None:
+            conn.close()
         raise MigrationError(
             f"La {what} {path} est illisible ({exc}). Rien n'a été effacé : mettez ce fichier "
             "de côté (il peut contenir des envois en attente) et relancez, une nouvelle base "
             "sera créée puis synchronisée."
         ) from exc
-    except Exception:
-        conn.close()
-        raise
-    return sqlite_utils.Database(conn)
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (connections are autocommit)."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn is not None:
+            conn.close()
         raise
-    conn.execute("COMMIT")
+    return conn

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from alin_tui.store.db import transaction
+from alin_tui.sqlite import transaction
 
 SERVICE_OF = {
     "demand.update": "sne",

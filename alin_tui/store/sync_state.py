@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from alin_tui.store import offers, outbox, records
-from alin_tui.store.db import transaction
+from alin_tui.sqlite import transaction
 
 _KEYS = (
     "cursor",

@@ -115,7 +115,7 @@ class Engine:
         now: Callable[[], str] = _now,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        self.db = db  # sqlite_utils.Database
+        self.db = db  # sqlite3.Connection
         self.client = client
         self.drop_folder = drop_folder
         self.staging = staging
@@ -128,7 +128,7 @@ class Engine:
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self.db
 
     # --- the cycle -------------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ class Session:
                     report = engine.sync_once()
                 return report
             finally:
-                db.conn.close()
+                db.close()
 
     def _login(self, engine: Engine) -> bool:
         from alin_tui.sync.client import SyncError

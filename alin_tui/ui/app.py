@@ -106,7 +106,7 @@ class AlinApp(App[None]):
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self._db.conn
+        return self._db
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -378,4 +378,4 @@ class AlinApp(App[None]):
 
     def on_unmount(self) -> None:
         self._stop_watch.set()
-        self._db.conn.close()
+        self._db.close()

@@ -1,7 +1,7 @@
 """Numbered SQL migrations, applied in order, each in one transaction with `PRAGMA user_version`.
 
 Shared by the client store (top-level `migrations/`, shipped in the wheel as
-`alin_tui/_migrations`) and the sandbox (its own directory). A failing migration rolls back to the
+`alin_tui/_migrations`, found by `alin_tui.store.db`) and the sandbox (its own directory). A failing migration rolls back to the
 previous version untouched; a database written by a newer version is refused with a clear message.
 """
 
@@ -26,17 +26,6 @@ class Migration:
 
     def sql(self) -> str:
         return self.path.read_text("utf-8")
-
-
-def client_migrations_dir() -> Path:
-    """`alin_tui/_migrations` in an installed wheel, else the repository's `migrations/`."""
-    package = Path(__file__).resolve().parent.parent
-    for candidate in (package / "_migrations", package.parent / "migrations"):
-        if candidate.is_dir():
-            return candidate
-    raise MigrationError(
-        "Les migrations de la base locale sont introuvables : réinstallez alin-tui."
-    )
 
 
 def discover(directory: Path) -> list[Migration]:
