@@ -75,8 +75,8 @@ def open_session(settings, *, credentials=None) -> Iterator:
 
 
 def _store(settings):
-    from alin_tui.store.db import connect
     from alin_tui.sqlite import MigrationError
+    from alin_tui.store.db import connect
 
     try:
         return connect(settings.store_path)

@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from alin_tui.store.db import connect
 from alin_tui.sqlite import MigrationError, migrate
 from alin_tui.sqlite.migrate import discover
-from alin_tui.store.db import client_migrations_dir
+from alin_tui.store.db import client_migrations_dir, connect
 
 
 def _open(path: Path) -> sqlite3.Connection:

@@ -8,8 +8,8 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from alin_tui.store import offers, outbox, records
 from alin_tui.sqlite import transaction
+from alin_tui.store import offers, outbox, records
 
 _KEYS = (
     "cursor",
