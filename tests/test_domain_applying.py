@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from alin_tui.domain.applying import ORDER, first_refusal, refusals
-from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.entities import Demand, Link, Slot
 
 TODAY = dt.date(2026, 11, 27)
 OFFER = {"status": "open", "closes_on": "2026-12-10"}

@@ -8,7 +8,7 @@ import pytest
 
 from alin_tui.domain import documents as docs
 from alin_tui.domain.completeness import assess
-from alin_tui.domain.dossier import Person, Slot
+from alin_tui.domain.entities import Person, Slot
 
 TODAY = dt.date(2026, 11, 27)
 

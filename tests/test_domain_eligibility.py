@@ -8,7 +8,7 @@ import pytest
 
 from alin_tui.domain import eligibility as el
 from alin_tui.domain.communes import all_communes, zone_of
-from alin_tui.domain.dossier import Person
+from alin_tui.domain.entities import Person
 
 PLUS_2025 = {
     1: (26687, 26687, 23201),

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.entities import Demand, Link, Slot
 from alin_tui.domain.stage import NEXT_STEP, NEXT_STEP_SITE, STAGES, compute_stage
 
 TODAY = dt.date(2026, 11, 27)

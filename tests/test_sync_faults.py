@@ -331,7 +331,7 @@ def test_replica_lag_never_makes_a_saved_change_flicker_back(faulty_session, san
     """The data pulled after the push is stale (an older snapshot): the change stays shown."""
     session, transport = faulty_session
     db = _db(session)
-    from alin_tui.store import actions, dossier
+    from alin_tui.store import actions, applicant
 
     stale = {}
 
@@ -352,10 +352,10 @@ def test_replica_lag_never_makes_a_saved_change_flicker_back(faulty_session, san
     transport.fault = lagging
     assert session.sync().error is None  # records the stale page
     actions.update_demand(db, {"phone": "05 55 55 55 55"}, base_version=version)
-    assert dossier.load(db).demand["phone"] == "05 55 55 55 55"
+    assert applicant.load(db).demand["phone"] == "05 55 55 55 55"
     assert session.sync().error is None  # push ok, then a stale pull
     assert records.values(db, "demand")[0][1]["phone"] != "05 55 55 55 55"
-    assert dossier.load(db).demand["phone"] == "05 55 55 55 55"  # still shown
+    assert applicant.load(db).demand["phone"] == "05 55 55 55 55"  # still shown
     transport.fault = None
     assert session.sync().error is None
     assert records.values(db, "demand")[0][1]["phone"] == "05 55 55 55 55"

@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 
 from alin_tui.devtools.demo import DEMO_DAY
 from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
-from alin_tui.store import actions, dossier, outbox, records
+from alin_tui.store import actions, applicant, outbox, records
 from alin_tui.store import offers as offer_store
 from alin_tui.store.db import connect
 from alin_tui.sync.session import Credentials, Session
@@ -95,7 +95,7 @@ class SyncMachine(RuleBasedStateMachine):
 
     @rule(data=st.data())
     def withdraw(self, data) -> None:
-        apps = list(dossier.load(self.db).applications.items())
+        apps = list(applicant.load(self.db).applications.items())
         if not apps:
             return
         app_id, value = data.draw(st.sampled_from(apps))

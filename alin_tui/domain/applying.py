@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alin_tui.domain.completeness import assess
-from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.entities import Demand, Link, Slot
 
 DEFAULT_MAX_APPLICATIONS = 3  # unconfirmed rule: configurable
 OPEN_STATUSES = ("submitted", "transmitted", "examined")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from alin_tui.domain.documents import effective_state, slots_for
-from alin_tui.domain.dossier import Person, Slot
+from alin_tui.domain.entities import Person, Slot
 
 # Why a slot blocks.
 MISSING, REJECTED, EXPIRED, ABSENT = "missing", "rejected", "expired", "absent"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from alin_tui.domain.communes import zone_of
-from alin_tui.domain.dossier import Person
+from alin_tui.domain.entities import Person
 
 FINANCINGS = ("PLAI", "PLUS", "PLS")
 ZONES = ("paris", "idf", "other")

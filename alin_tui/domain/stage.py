@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from alin_tui.domain.completeness import Completeness, assess
-from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.entities import Demand, Link, Slot
 from alin_tui.domain.lifecycle import RENEWAL_WARNING_DAYS, RENEWAL_WINDOW_DAYS
 
 __all__ = ["RENEWAL_WARNING_DAYS", "RENEWAL_WINDOW_DAYS", "Standing", "compute_stage"]

@@ -11,7 +11,7 @@ from alin_tui import protocol as p
 from alin_tui.domain import applying
 from alin_tui.domain.communes import zone_of
 from alin_tui.domain.completeness import assess
-from alin_tui.domain.dossier import Slot
+from alin_tui.domain.entities import Slot
 from alin_tui.sandbox.auth import Admin
 from alin_tui.sandbox.errors import ERRORS, ApiError
 from alin_tui.sandbox.rules import (

@@ -16,7 +16,7 @@ from typing import Any
 from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
 from alin_tui.domain.documents import payslips_valid_until, tax_notice_valid_until
-from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.entities import Demand, Link, Slot
 from alin_tui.sandbox.store import Entity, SandboxStore, rfc3339
 
 DEMAND_EDITABLE = {"email", "phone", "address", "wished_communes", "reference_income_cents"}

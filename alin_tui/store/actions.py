@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
-from alin_tui.store import dossier, outbox, sync_state
+from alin_tui.store import applicant, outbox, sync_state
 from alin_tui.store import offers as offer_store
 
 
@@ -34,7 +34,7 @@ def apply(
     if offer is None:
         return Outcome(unknown=offer_id)
     # Queued applications count too (the overlay): the server will have them.
-    pulled, shown = dossier.load_both(conn)
+    pulled, shown = applicant.load_both(conn)
     with outbox.durable(conn):
         refusal = applying.first_refusal(
             offer_id=offer_id,
@@ -53,22 +53,22 @@ def apply(
 
 def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
     """Queue `application.withdraw`; a creation still queued and never sent is dropped instead."""
-    shown = dossier.load(conn)
+    shown = applicant.load(conn)
     app = shown.applications.get(application_id)
     if app is None:
         # A creation still queued has no server id yet: it may be named by its offer.
         queued = [
             i
             for i, v in shown.applications.items()
-            if i.startswith(dossier.LOCAL_PREFIX) and v.get("offer_id") == application_id
+            if i.startswith(applicant.LOCAL_PREFIX) and v.get("offer_id") == application_id
         ]
         if not queued:
             return Outcome(unknown=application_id)
         application_id = queued[0]
         app = shown.applications[application_id]
     with outbox.durable(conn):
-        if application_id.startswith(dossier.LOCAL_PREFIX):
-            service, _, mid = application_id[len(dossier.LOCAL_PREFIX) :].partition("-")
+        if application_id.startswith(applicant.LOCAL_PREFIX):
+            service, _, mid = application_id[len(applicant.LOCAL_PREFIX) :].partition("-")
             if outbox.drop_unsent(conn, service, int(mid)):
                 return Outcome(dropped=True)
             # Sent already (its answer may have been lost): withdraw it once it exists.
@@ -89,7 +89,7 @@ def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
 
 
 def refresh_situation(conn: sqlite3.Connection) -> Outcome:
-    pulled = dossier.load(conn, overlay=False)
+    pulled = applicant.load(conn, overlay=False)
     link = pulled.link_rule()
     if link is None or link.state != "linked":
         return Outcome(refusal=applying.Refusal("not_linked", "Aucun numéro lié à AL-in."))
@@ -109,7 +109,7 @@ def link_number(conn: sqlite3.Connection, typed: str) -> Outcome:
 def renew(conn: sqlite3.Connection) -> Outcome:
     """Queue `demand.renew`, refused locally as the server would: no demand, radiated, or more
     than 60 days before expiry."""
-    demand = dossier.load(conn, overlay=False).demand_rule()
+    demand = applicant.load(conn, overlay=False).demand_rule()
     if demand is None:
         return Outcome(
             refusal=applying.Refusal("no_account", "Aucune demande au fichier national.")

@@ -6,7 +6,7 @@ import json
 import sqlite3
 from typing import Any
 
-from alin_tui.domain.dossier import Demand, Link, Slot
+from alin_tui.domain.entities import Demand, Link, Slot
 
 DOSSIER_TYPES = ("demand", "person", "document", "link", "application")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from alin_tui.domain import eligibility
 from alin_tui.domain.search import fold
-from alin_tui.store import dossier, sync_state
+from alin_tui.store import applicant, sync_state
 
 TYPOLOGIES = {"studio": "studio", **{f"t{i}": f"T{i}" for i in range(1, 7)}}
 
@@ -53,7 +53,7 @@ def search(
         params,
     ).fetchall()
     wanted = fold(commune) if commune else None
-    data = dossier.load(conn, overlay=False)
+    data = applicant.load(conn, overlay=False)
     today = sync_state.server_today(conn)
     persons = data.person_rules()
     category = eligibility.household_category(persons, today) if persons else None

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from alin_tui.domain.stage import compute_stage
-from alin_tui.store import dossier, outbox, sync_state
+from alin_tui.store import applicant, outbox, sync_state
 from alin_tui.store.sync_state import server_today
 from alin_tui.sync import dropfolder
 
@@ -79,7 +79,7 @@ def read_sync(conn: sqlite3.Connection) -> SyncStatus:
 def status_json(conn: sqlite3.Connection, drop_folder: Path) -> dict[str, Any]:
     """The document `alin-tui status --json` prints (PROTOCOL.md §8)."""
     today = server_today(conn)
-    data, shown = dossier.load_both(conn)
+    data, shown = applicant.load_both(conn)
     demand, link = data.demand_rule(), data.link_rule()
     standing = compute_stage(demand, link, data.slots(), today)
     nur = demand.nur if demand else (link.nur if link else None)

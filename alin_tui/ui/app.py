@@ -69,7 +69,7 @@ class AlinApp(App[None]):
         self._syncing = False
         self._query = ""
         self.max_applications = max_applications
-        self._dossier: views.Dossier | None = None
+        self._model: views.ScreenModel | None = None
         self._offer_id: str | None = None
         self._next_sync = None
         self._stop_watch = threading.Event()
@@ -236,10 +236,10 @@ class AlinApp(App[None]):
         self._after_action(lambda: actions.withdraw(self.conn, str(key)))
 
     def action_edit_contact(self) -> None:
-        from alin_tui.store import dossier as dossier_store
+        from alin_tui.store import applicant
         from alin_tui.ui.screens import ContactScreen
 
-        pulled, shown_data = dossier_store.load_both(self.conn)
+        pulled, shown_data = applicant.load_both(self.conn)
         if pulled.demand is None:
             self.notify(self.t("refusal.demand_inactive"), severity="warning")
             return
@@ -259,7 +259,7 @@ class AlinApp(App[None]):
             if typed:
                 self._after_action(lambda: actions.link_number(self.conn, typed))
 
-        today = self._dossier.today if self._dossier else None
+        today = self._model.today if self._model else None
         self.push_screen(LinkScreen(self.t, today), done)
 
     def action_attention(self) -> None:
@@ -311,16 +311,16 @@ class AlinApp(App[None]):
 
     def refresh_views(self) -> None:
         t = self.t
-        dossier = self._dossier = views.read_dossier(self.conn)
-        name, summary = views.overview(t, dossier)
+        model = self._model = views.read_screen_model(self.conn)
+        name, summary = views.overview(t, model)
         self.sub_title = name
         self.query_one("#summary", Static).update(summary)
         docs = self.query_one("#documents", DataTable)
         docs.clear()
-        docs.add_rows(views.documents(t, dossier))
+        docs.add_rows(views.documents(t, model))
         apps = self.query_one("#applications", DataTable)
         apps.clear()
-        app_rows = views.application_rows(t, dossier)
+        app_rows = views.application_rows(t, model)
         for key, cells in app_rows:
             apps.add_row(*cells, key=key)
         empty = self.query_one("#applications-empty", Static)
@@ -330,10 +330,10 @@ class AlinApp(App[None]):
         self._show_status()
 
     def _show_apply_state(self) -> None:
-        if self._dossier is None:
+        if self._model is None:
             return
         enabled, sentence = views.apply_state(
-            self.conn, self.t, self._dossier, self._offer_id, self.max_applications
+            self.conn, self.t, self._model, self._offer_id, self.max_applications
         )
         self.query_one("#apply", Button).disabled = not enabled
         self.query_one("#apply-reason", Static).update(sentence)
@@ -363,9 +363,9 @@ class AlinApp(App[None]):
         self._load_offers()
 
     def _load_offers(self) -> None:
-        assert self._dossier is not None
+        assert self._model is not None
         rows, total = views.offer_rows(
-            self.conn, self.t, self._dossier, self._query, limit=OFFER_WINDOW
+            self.conn, self.t, self._model, self._query, limit=OFFER_WINDOW
         )
         table = self.query_one("#offers", DataTable)
         table.clear()

@@ -17,9 +17,9 @@ from rich.text import Text
 from alin_tui.domain import applying, eligibility, lifecycle
 from alin_tui.domain import nur as nur_rules
 from alin_tui.domain.documents import KINDS, effective_state
-from alin_tui.domain.dossier import Person
+from alin_tui.domain.entities import Person
 from alin_tui.domain.stage import Standing, compute_stage
-from alin_tui.store import dossier
+from alin_tui.store import applicant
 from alin_tui.store import offers as offer_store
 from alin_tui.store.sync_state import server_today
 from alin_tui.sync.status import read_sync
@@ -28,7 +28,7 @@ from alin_tui.ui.text import clean, date_fr, euros
 
 
 @dataclass(frozen=True)
-class Dossier:
+class ScreenModel:
     """Everything the screens need, read once per refresh: the stage from the pulled data, the
     lists with the pending overlay (a queued change shows at once)."""
 
@@ -43,14 +43,14 @@ class Dossier:
     category: int
 
 
-def read_dossier(conn: sqlite3.Connection) -> Dossier:
+def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
     today = server_today(conn)
-    pulled, shown = dossier.load_both(conn)
+    pulled, shown = applicant.load_both(conn)
     demand, link, slots = pulled.demand_rule(), pulled.link_rule(), pulled.slots()
     persons = pulled.person_rules()
     apps = [{"id": aid, **v} for aid, v in shown.applications.items()]
     category = eligibility.household_category(persons, today) if persons else 1
-    return Dossier(
+    return ScreenModel(
         today,
         demand,
         link,
@@ -63,10 +63,10 @@ def read_dossier(conn: sqlite3.Connection) -> Dossier:
     )
 
 
-def overview(t: Translator, dossier: Dossier) -> tuple[str, Table]:
+def overview(t: Translator, model: ScreenModel) -> tuple[str, Table]:
     """The applicant's name (for the header) and the Ma demande summary."""
-    today, demand, link, standing = dossier.today, dossier.demand, dossier.link, dossier.standing
-    applicant = next((p for p in dossier.persons if p.role == "applicant"), None)
+    today, demand, link, standing = model.today, model.demand, model.link, model.standing
+    applicant = next((p for p in model.persons if p.role == "applicant"), None)
     name = (
         clean(f"{applicant.first_name} {applicant.last_name}").strip()
         if applicant
@@ -146,14 +146,14 @@ def _countdown(t: Translator, expires_on: dt.date, today: dt.date) -> Text:
     return Text(f"{date_fr(expires_on)} ({when})", style=style)
 
 
-def documents(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
+def documents(t: Translator, model: ScreenModel) -> list[tuple[Text, ...]]:
     """The checklist per person, in catalogue order, with effective states and reasons."""
-    order = {p.id: i for i, p in enumerate(dossier.persons)}
-    people = {p.id: p for p in dossier.persons}
+    order = {p.id: i for i, p in enumerate(model.persons)}
+    people = {p.id: p for p in model.persons}
     kind_order = {k: i for i, k in enumerate(KINDS)}
     rows = []
     for slot in sorted(
-        dossier.slots,
+        model.slots,
         key=lambda s: (order.get(s.person_id, 99), kind_order.get(s.kind, 99), s.slot_id),
     ):
         person = people.get(slot.person_id)
@@ -162,8 +162,8 @@ def documents(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
             if person
             else clean(slot.person_id)
         )
-        state = effective_state(slot.state, slot.valid_until, dossier.today)
-        queued = dossier.documents_shown.get(slot.slot_id, {}).get("_local_state")
+        state = effective_state(slot.state, slot.valid_until, model.today)
+        queued = model.documents_shown.get(slot.slot_id, {}).get("_local_state")
         ok = state in ("received", "accepted") or not slot.required
         style = "green" if ok else "red" if state in ("rejected", "expired") else "yellow"
         label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
@@ -181,25 +181,25 @@ def documents(t: Translator, dossier: Dossier) -> list[tuple[Text, ...]]:
     return rows
 
 
-def offer_eligibility(dossier: Dossier, offer: dict[str, Any]) -> eligibility.Eligibility:
-    income = dossier.demand.reference_income_cents if dossier.demand else None
+def offer_eligibility(model: ScreenModel, offer: dict[str, Any]) -> eligibility.Eligibility:
+    income = model.demand.reference_income_cents if model.demand else None
     return eligibility.assess_offer(
         financing=offer["financing"],
         zone=offer.get("zone"),
         commune=offer.get("commune"),
-        household_category_=dossier.category,
+        household_category_=model.category,
         income_cents=income,
-        today=dossier.today,
+        today=model.today,
     )
 
 
 def offer_rows(
-    conn: sqlite3.Connection, t: Translator, dossier: Dossier, query: str, limit: int = 200
+    conn: sqlite3.Connection, t: Translator, model: ScreenModel, query: str, limit: int = 200
 ) -> tuple[list[tuple[str, tuple[Text, ...]]], int]:
     total = offer_store.count(conn, query=query)
     rows = []
     for o in offer_store.page(conn, query=query, limit=limit):
-        e = offer_eligibility(dossier, o)
+        e = offer_eligibility(model, o)
         if e.eligible is None:
             mark = Text(t("eligibility.unknown"), style="dim")
         elif e.eligible:
@@ -227,7 +227,7 @@ def offer_rows(
 def apply_state(
     conn: sqlite3.Connection,
     t: Translator,
-    dossier: Dossier,
+    model: ScreenModel,
     offer_id: str | None,
     max_applications: int,
 ) -> tuple[bool, str]:
@@ -237,28 +237,28 @@ def apply_state(
     found = applying.refusals(
         offer_id=offer_id or "",
         offer=offer,
-        applications=dossier.applications,
-        demand=dossier.demand,
-        link=dossier.link,
-        slots=dossier.slots,
-        today=dossier.today,
+        applications=model.applications,
+        demand=model.demand,
+        link=model.link,
+        slots=model.slots,
+        today=model.today,
         max_applications=max_applications,
     )
     if offer_id is None:
         found = [r for r in found if r.code != "offer_unknown"]
     if found:
-        reasons = "; ".join(_refusal_text(t, r, dossier) for r in found)
+        reasons = "; ".join(_refusal_text(t, r, model) for r in found)
         return False, t("offres.apply_blocked", reason=reasons)
-    e = offer_eligibility(dossier, offer) if offer else None
+    e = offer_eligibility(model, offer) if offer else None
     detail = _eligibility_text(t, e) if e else ""
     return True, (t("offres.apply_ready") + (" " + detail if detail else ""))
 
 
-def _refusal_text(t: Translator, refusal: applying.Refusal, dossier: Dossier) -> str:
+def _refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -> str:
     if refusal.code == "dossier_incomplete":
         return t("refusal.dossier_incomplete", count=len(refusal.missing))
     if refusal.code == "application_limit":
-        count = sum(1 for a in dossier.applications if a.get("status") in applying.OPEN_STATUSES)
+        count = sum(1 for a in model.applications if a.get("status") in applying.OPEN_STATUSES)
         return t("refusal.application_limit", count=count)
     return t(f"refusal.{refusal.code}")
 
@@ -279,9 +279,9 @@ def _eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
     )
 
 
-def application_rows(t: Translator, dossier_: Dossier) -> list[tuple[str, tuple[Text, ...]]]:
+def application_rows(t: Translator, model: ScreenModel) -> list[tuple[str, tuple[Text, ...]]]:
     rows = []
-    for value in dossier_.applications:
+    for value in model.applications:
         rank = value.get("rank")
         status = t(f"app_status.{value.get('status')}")
         if value.get("_pending"):

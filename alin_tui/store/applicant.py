@@ -12,14 +12,14 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from alin_tui.domain.dossier import Demand, Link, Person, Slot
+from alin_tui.domain.entities import Demand, Link, Person, Slot
 from alin_tui.store import outbox, records, sync_state
 
 LOCAL_PREFIX = "local-"
 
 
 @dataclass
-class DossierData:
+class ApplicantRecords:
     demand: dict[str, Any] | None
     link: dict[str, Any] | None
     persons: dict[str, dict[str, Any]]
@@ -44,10 +44,10 @@ def acknowledged(conn: sqlite3.Connection, service: str) -> int:
     return int(ids.get(outbox.client_id(conn), 0))
 
 
-def load(conn: sqlite3.Connection, *, overlay: bool = True) -> DossierData:
+def load(conn: sqlite3.Connection, *, overlay: bool = True) -> ApplicantRecords:
     demands = records.values(conn, "demand")
     links = records.values(conn, "link")
-    data = DossierData(
+    data = ApplicantRecords(
         demand=demands[0][1] if demands else None,
         link=links[0][1] if links else None,
         persons=dict(records.values(conn, "person")),
@@ -59,7 +59,7 @@ def load(conn: sqlite3.Connection, *, overlay: bool = True) -> DossierData:
     return data
 
 
-def load_both(conn: sqlite3.Connection) -> tuple[DossierData, DossierData]:
+def load_both(conn: sqlite3.Connection) -> tuple[ApplicantRecords, ApplicantRecords]:
     """The pulled data and the same with the overlay, from one read of the store."""
     pulled = load(conn, overlay=False)
     shown = copy.deepcopy(pulled)
@@ -67,7 +67,7 @@ def load_both(conn: sqlite3.Connection) -> tuple[DossierData, DossierData]:
     return pulled, shown
 
 
-def apply_overlay(conn: sqlite3.Connection, data: DossierData) -> None:
+def apply_overlay(conn: sqlite3.Connection, data: ApplicantRecords) -> None:
     acks = {s: acknowledged(conn, s) for s in ("sne", "alin")}
     for row in outbox.rows(conn, states=("pending", "done")):
         if row.mutation_id <= acks[row.service]:
@@ -75,7 +75,7 @@ def apply_overlay(conn: sqlite3.Connection, data: DossierData) -> None:
         _apply(data, row)
 
 
-def _apply(data: DossierData, row: outbox.Row) -> None:
+def _apply(data: ApplicantRecords, row: outbox.Row) -> None:
     args = row.args
     if row.name == "demand.update" and data.demand is not None:
         data.demand = {**data.demand, **args.get("fields", {}), "_pending": True}

@@ -1,4 +1,5 @@
-"""The applicant's dossier as the rules see it: demand, persons, document slots, AL-in link.
+"""Typed views of the synced entities as the rules read them: demand, persons, document slots,
+AL-in link.
 
 Plain frozen dataclasses built from the synced values (dicts), so the rules stay free of the wire
 format and of the store.
