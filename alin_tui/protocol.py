@@ -8,6 +8,8 @@ types and sizes; display code still escapes the text.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -208,3 +210,232 @@ class MutationResult(_Model):
 class PushResponse(_Model):
     last_mutation_id: int = Field(ge=0)
     results: list[MutationResult]
+
+
+# --- the mutation catalogue ----------------------------------------------------------------
+#
+# One entry per mutation: its name, its service, the model of its arguments, whether it carries a
+# `base_version`, and, where the client shows it before the server answers, its optimistic effect
+# (rows laid over the pulled ones until the pull that acknowledges it) and its settlement (rows
+# the server's answer lets the client write at once). Both are pure functions of plain values, so
+# this module stays free of the store; the sandbox pairs each name with its rule
+# (`sandbox/rules.RULES`), the interface with its label (`operation.<name>` in both catalogs).
+# Adding a mutation: an entry here, its rule, its two labels.
+
+MutationName = Literal[
+    "demand.update",
+    "demand.renew",
+    "document.attach",
+    "document.remove",
+    "link.create",
+    "situation.refresh",
+    "application.create",
+    "application.withdraw",
+]
+
+
+class _Args(BaseModel):
+    """Arguments are exact: unknown keys, wrong types and coercions are refused (`invalid`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class NoArgs(_Args):
+    pass
+
+
+class DemandFields(_Args):
+    """The fields of a demand that `demand.update` may change; nothing else."""
+
+    email: Annotated[str, StringConstraints(max_length=500)] | None = None
+    phone: Annotated[str, StringConstraints(max_length=500)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+    wished_communes: (
+        list[Annotated[str, StringConstraints(min_length=1, max_length=200)]] | None
+    ) = Field(default=None, max_length=50)
+    reference_income_cents: int | None = Field(default=None, ge=0, lt=10**12)
+
+
+class DemandUpdateArgs(_Args):
+    fields: DemandFields
+
+
+class SlotArgs(_Args):
+    slot_id: Id
+
+
+class DocumentAttachArgs(_Args):
+    slot_id: Id
+    upload_id: Id
+
+
+class LinkCreateArgs(_Args):
+    nur: ShortText
+
+
+class OfferArgs(_Args):
+    offer_id: Id
+
+
+class ApplicationArgs(_Args):
+    application_id: Id
+
+
+Values = Mapping[str, Mapping[str, Mapping[str, Any]]]
+"""What the client shows, by entity type then id: the pulled values with earlier local rows."""
+
+
+@dataclass(frozen=True)
+class LocalRow:
+    """One row of an optimistic effect or a settlement: a patch over an entity's value, or
+    (`create`) a whole value for an entity the server has not sent yet."""
+
+    type: EntityType
+    id: str
+    value: dict[str, Any]
+    create: bool = False
+
+
+Effect = Callable[[Mapping[str, Any], Values, str], list[LocalRow]]
+"""(arguments as queued, what is shown now, the queued change's local key) → local rows."""
+
+Settlement = Callable[[Mapping[str, Any], Mapping[str, Any], Values], list[LocalRow]]
+"""(arguments as queued, the server's result, what is shown now) → rows to store as pulled."""
+
+
+@dataclass(frozen=True)
+class MutationSpec:
+    name: MutationName
+    service: Service
+    args: type[BaseModel]
+    base_version: bool = False  # required beside `args`
+    effect: Effect | None = None
+    settle: Settlement | None = None
+
+
+LOCAL_PREFIX = "local-"
+"""Ids of entities created locally and not yet known to the server (`local-<key>`)."""
+
+
+def _one(values: Values, type_: str) -> tuple[str, Mapping[str, Any]] | None:
+    return next(iter(values.get(type_, {}).items()), None)
+
+
+def _demand_update(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    demand = _one(shown, "demand")
+    if demand is None:
+        return []
+    return [LocalRow("demand", demand[0], {**args.get("fields", {}), "_pending": True})]
+
+
+def _demand_renew(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    demand = _one(shown, "demand")
+    return [LocalRow("demand", demand[0], {"_renewal_pending": True})] if demand else []
+
+
+def _document_attach(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    slot_id = str(args.get("slot_id", ""))
+    if slot_id not in shown.get("document", {}):
+        return []
+    return [LocalRow("document", slot_id, {"_local_state": "queued"})]
+
+
+def _document_remove(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    slot_id = str(args.get("slot_id", ""))
+    if slot_id not in shown.get("document", {}):
+        return []
+    patch = {"state": "missing", "reason": None, "valid_until": None, "_pending": True}
+    return [LocalRow("document", slot_id, patch)]
+
+
+def _link_create(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    link = _one(shown, "link")
+    demand = _one(shown, "demand")
+    version = (demand[1] if demand else {}).get(
+        "version", (link[1] if link else {}).get("sne_version")
+    )
+    patch = {
+        "nur": args.get("nur"),
+        "state": "linked",
+        "sne_version": version,
+        "situation_version": version,
+        "_pending": True,
+    }
+    if link is None:
+        return [LocalRow("link", f"{LOCAL_PREFIX}{key}", patch, create=True)]
+    return [LocalRow("link", link[0], patch)]
+
+
+def _situation_refresh(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    link = _one(shown, "link")
+    if link is None:
+        return []
+    patch = {"situation_version": link[1].get("sne_version"), "_pending": True}
+    return [LocalRow("link", link[0], patch)]
+
+
+def _application_create(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    value = {
+        "offer_id": args.get("offer_id"),
+        "status": "submitted",
+        "rank": None,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "_pending": True,
+    }
+    return [LocalRow("application", f"{LOCAL_PREFIX}{key}", value, create=True)]
+
+
+def _application_created(
+    args: Mapping[str, Any], result: Mapping[str, Any], shown: Values
+) -> list[LocalRow]:
+    """The server's answer names the new application: store it now, so that a withdraw queued
+    meanwhile can reach it, without waiting for the next pull."""
+    created = result.get("server_value") or {}
+    app_id = created.get("id")
+    if result.get("status") not in ("ok", "duplicate") or not isinstance(app_id, str):
+        return []
+    if app_id in shown.get("application", {}):
+        return []
+    try:
+        value = ApplicationValue.model_validate(
+            {
+                "created_at": dt.datetime.now(dt.UTC),
+                **{k: created.get(k) for k in ("offer_id", "status", "rank")},
+            }
+        )
+    except ValueError:
+        return []
+    return [LocalRow("application", app_id, value.model_dump(mode="json"), create=True)]
+
+
+def _application_withdraw(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:
+    apps = shown.get("application", {})
+    target = args.get("application_id")
+    if isinstance(target, Mapping):  # a local reference: the application of an offer
+        target = next((i for i, v in apps.items() if v.get("offer_id") == target.get("id")), None)
+    if not isinstance(target, str) or target not in apps:
+        return []
+    return [LocalRow("application", target, {"status": "withdrawn", "_pending": True})]
+
+
+MUTATIONS: dict[str, MutationSpec] = {
+    spec.name: spec
+    for spec in (
+        MutationSpec(
+            "demand.update", "sne", DemandUpdateArgs, base_version=True, effect=_demand_update
+        ),
+        MutationSpec("demand.renew", "sne", NoArgs, effect=_demand_renew),
+        MutationSpec("document.attach", "sne", DocumentAttachArgs, effect=_document_attach),
+        MutationSpec("document.remove", "sne", SlotArgs, effect=_document_remove),
+        MutationSpec("link.create", "alin", LinkCreateArgs, effect=_link_create),
+        MutationSpec("situation.refresh", "alin", NoArgs, effect=_situation_refresh),
+        MutationSpec(
+            "application.create",
+            "alin",
+            OfferArgs,
+            effect=_application_create,
+            settle=_application_created,
+        ),
+        MutationSpec("application.withdraw", "alin", ApplicationArgs, effect=_application_withdraw),
+    )
+}

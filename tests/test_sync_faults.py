@@ -384,13 +384,14 @@ def test_another_4xx_marks_the_mutation_failed_with_the_servers_message(faulty_s
     assert report.error is None
     assert [len(c) for c in calls] == [2, 1]  # the batch, then the first alone
     failed = outbox.rows(db, states=("failed",))
-    assert [(r.mutation_id, r.result["message"]) for r in failed] == [(-1, "trop gros")]
+    # never received: it holds no wire id
+    assert [(r.mutation_id, r.result["message"]) for r in failed] == [(None, "trop gros")]
     assert outbox.pending(db) == []
     # the server counted only what it received: the ids it saw stay gap-free
     assert db.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone() == (2,)
 
 
-def test_ids_ahead_of_the_server_are_renumbered_from_what_it_expects(faulty_session) -> None:
+def test_ids_the_server_never_counted_are_given_again_from_what_it_expects(faulty_session):
     session, transport = faulty_session
     db = _db(session)
     from alin_tui.store import actions
@@ -398,7 +399,7 @@ def test_ids_ahead_of_the_server_are_renumbered_from_what_it_expects(faulty_sess
     db.execute("INSERT OR REPLACE INTO next_ids (service, next_id) VALUES ('alin', 7)")
     actions.refresh_situation(db)
     actions.refresh_situation(db)
-    assert [r.mutation_id for r in outbox.pending(db)] == [7, 8]
+    assert [r.mutation_id for r in outbox.pending(db)] == [None, None]  # given when sent
     assert session.sync().error is None
     assert outbox.rows(db) == []
     next_id = db.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone()[0]

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
+from alin_tui.protocol import LOCAL_PREFIX
 from alin_tui.store import applicant, outbox, sync_state
 from alin_tui.store import offers as offer_store
 
@@ -52,7 +53,9 @@ def apply(
 
 
 def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
-    """Queue `application.withdraw`; a creation still queued and never sent is dropped instead."""
+    """Queue `application.withdraw`. A creation still queued and never sent is dropped instead;
+    one sent whose answer has not come back is withdrawn once it exists (a local reference to
+    the application of its offer, resolved when sent)."""
     shown = applicant.load(conn)
     app = shown.applications.get(application_id)
     if app is None:
@@ -60,22 +63,19 @@ def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
         queued = [
             i
             for i, v in shown.applications.items()
-            if i.startswith(applicant.LOCAL_PREFIX) and v.get("offer_id") == application_id
+            if i.startswith(LOCAL_PREFIX) and v.get("offer_id") == application_id
         ]
         if not queued:
             return Outcome(unknown=application_id)
         application_id = queued[0]
         app = shown.applications[application_id]
     with outbox.durable(conn):
-        if application_id.startswith(applicant.LOCAL_PREFIX):
-            service, _, mid = application_id[len(applicant.LOCAL_PREFIX) :].partition("-")
-            if outbox.drop_unsent(conn, service, int(mid)):
+        if application_id.startswith(LOCAL_PREFIX):
+            if outbox.drop_unsent(conn, int(application_id[len(LOCAL_PREFIX) :])):
                 return Outcome(dropped=True)
-            # Sent already (its answer may have been lost): withdraw it once it exists.
+            target = outbox.ref("application_of_offer", str(app.get("offer_id")))
             return Outcome(
-                queued=outbox.enqueue(
-                    conn, "application.withdraw", {"offer_id": app.get("offer_id")}
-                )
+                queued=outbox.enqueue(conn, "application.withdraw", {"application_id": target})
             )
         if app.get("status") not in applying.OPEN_STATUSES:
             return Outcome(
@@ -135,3 +135,22 @@ def update_demand(conn: sqlite3.Connection, fields: dict, base_version: int) -> 
                 conn, "demand.update", {"fields": fields}, base_version=base_version
             )
         )
+
+
+def acknowledge(conn: sqlite3.Connection, key: int) -> Outcome:
+    """The user has read a refusal, or kept the national file's value in a conflict: the row
+    goes."""
+    with outbox.durable(conn):
+        outbox.dismiss(conn, key)
+    return Outcome()
+
+
+def keep_mine(conn: sqlite3.Connection, key: int) -> Outcome:
+    """A conflict settled for the user's values: sent again on the version the server now has."""
+    row = outbox.get(conn, key)
+    if row is None or row.state != "conflict":
+        return Outcome(unknown=str(key))
+    with outbox.durable(conn):
+        outbox.dismiss(conn, key)
+        server_version = (row.result or {}).get("server_version")
+        return Outcome(queued=outbox.enqueue(conn, row.name, row.args, base_version=server_version))

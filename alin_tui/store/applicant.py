@@ -1,21 +1,27 @@
-"""The dossier as the user should see it: the last pulled data plus the pending overlay.
+"""The applicant's records: as last pulled, and as shown (the pulled values with the optimistic
+rows of queued changes laid over them, read by one merged query).
 
-Pending mutations not yet reflected in the pulled data (id above the server's acknowledged
-`last_mutation_ids` for this client) are applied on top, so a change shows at once and never
-flickers back: once the pulled data includes it, the overlay stops applying it.
+A queued change shows at once and never flickers back: its rows stay until the pull that
+acknowledges it arrives (then the pulled data holds the change), or go when the server refuses it.
 """
 
 from __future__ import annotations
 
-import copy
+import json
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from alin_tui.domain.entities import Demand, Link, Person, Slot
-from alin_tui.store import outbox, records, sync_state
 
-LOCAL_PREFIX = "local-"
+TYPES = ("demand", "person", "document", "link", "application")
+
+_MERGED = """
+SELECT type, id, value, NULL AS key, 0 AS creates FROM records WHERE type IN ({types})
+UNION ALL
+SELECT type, id, value, outbox_key, creates FROM local_rows WHERE :shown
+ORDER BY type, id, key NULLS FIRST
+"""
 
 
 @dataclass
@@ -39,91 +45,48 @@ class ApplicantRecords:
         return [Person.from_value(i, v) for i, v in self.persons.items()]
 
 
-def acknowledged(conn: sqlite3.Connection, service: str) -> int:
-    ids = sync_state.get(conn, service)["last_mutation_ids"]
-    return int(ids.get(outbox.client_id(conn), 0))
+Values = dict[str, dict[str, dict[str, Any]]]
+
+
+def _read(conn: sqlite3.Connection, *, shown: bool = True) -> tuple[Values, Values]:
+    """(pulled, shown) by type then id, from one query."""
+    pulled: Values = {t: {} for t in TYPES}
+    with_local: Values = {t: {} for t in TYPES}
+    sql = _MERGED.format(types=",".join(f"'{t}'" for t in TYPES))
+    for type_, id_, value, key, creates in conn.execute(sql, {"shown": int(shown)}):
+        of_type = with_local.setdefault(type_, {})
+        if key is None:
+            pulled.setdefault(type_, {})[id_] = of_type[id_] = json.loads(value)
+        elif id_ in of_type:
+            of_type[id_] = {**of_type[id_], **json.loads(value)}
+        elif creates:
+            of_type[id_] = json.loads(value)
+        # a patch over an entity the server no longer has is not shown
+    return pulled, with_local
+
+
+def shown_values(conn: sqlite3.Connection) -> dict[str, dict[str, dict[str, Any]]]:
+    """By type then id: what the user sees (pulled values with the optimistic rows)."""
+    return _read(conn)[1]
+
+
+def _records(values: dict[str, dict[str, dict[str, Any]]]) -> ApplicantRecords:
+    demand = next(iter(values["demand"].values()), None)
+    link = next(iter(values["link"].values()), None)
+    return ApplicantRecords(
+        demand=demand,
+        link=link,
+        persons=values["person"],
+        documents=values["document"],
+        applications=values["application"],
+    )
 
 
 def load(conn: sqlite3.Connection, *, overlay: bool = True) -> ApplicantRecords:
-    demands = records.values(conn, "demand")
-    links = records.values(conn, "link")
-    data = ApplicantRecords(
-        demand=demands[0][1] if demands else None,
-        link=links[0][1] if links else None,
-        persons=dict(records.values(conn, "person")),
-        documents=dict(records.values(conn, "document")),
-        applications=dict(records.values(conn, "application")),
-    )
-    if overlay:
-        apply_overlay(conn, data)
-    return data
+    return _records(_read(conn, shown=overlay)[1])
 
 
 def load_both(conn: sqlite3.Connection) -> tuple[ApplicantRecords, ApplicantRecords]:
-    """The pulled data and the same with the overlay, from one read of the store."""
-    pulled = load(conn, overlay=False)
-    shown = copy.deepcopy(pulled)
-    apply_overlay(conn, shown)
-    return pulled, shown
-
-
-def apply_overlay(conn: sqlite3.Connection, data: ApplicantRecords) -> None:
-    acks = {s: acknowledged(conn, s) for s in ("sne", "alin")}
-    for row in outbox.rows(conn, states=("pending", "done")):
-        if row.mutation_id <= acks[row.service]:
-            continue  # the pulled data already includes it
-        _apply(data, row)
-
-
-def _apply(data: ApplicantRecords, row: outbox.Row) -> None:
-    args = row.args
-    if row.name == "demand.update" and data.demand is not None:
-        data.demand = {**data.demand, **args.get("fields", {}), "_pending": True}
-    elif row.name == "demand.renew" and data.demand is not None:
-        data.demand = {**data.demand, "_renewal_pending": True}
-    elif row.name in ("document.attach", "document.remove"):
-        slot = data.documents.get(args.get("slot_id", ""))
-        if slot is not None:
-            slot = copy.deepcopy(slot)
-            if row.name == "document.attach":
-                slot["_local_state"] = "queued"
-            else:
-                slot.update(state="missing", reason=None, valid_until=None)
-            data.documents[args["slot_id"]] = slot
-    elif row.name == "link.create":
-        link = dict(data.link or {})
-        version = (data.demand or {}).get("version", link.get("sne_version"))
-        link.update(
-            nur=args.get("nur"),
-            state="linked",
-            sne_version=version,
-            situation_version=version,
-            _pending=True,
-        )
-        data.link = link
-    elif row.name == "situation.refresh" and data.link is not None:
-        data.link = {
-            **data.link,
-            "situation_version": data.link.get("sne_version"),
-            "_pending": True,
-        }
-    elif row.name == "application.create":
-        created = (row.result or {}).get("server_value") or {}
-        if created.get("id") in data.applications:
-            return  # the server's answer already put the real one in place
-        local_id = f"{LOCAL_PREFIX}{row.service}-{row.mutation_id}"
-        data.applications[local_id] = {
-            "offer_id": args.get("offer_id"),
-            "status": "submitted",
-            "rank": None,
-            "created_at": row.created_at,
-            "_pending": True,
-        }
-    elif row.name == "application.withdraw":
-        app_id = args.get("application_id", "")
-        if app_id in data.applications:
-            data.applications[app_id] = {
-                **data.applications[app_id],
-                "status": "withdrawn",
-                "_pending": True,
-            }
+    """The pulled records and the shown ones, from one read of the store."""
+    pulled, with_local = _read(conn)
+    return _records(pulled), _records(with_local)

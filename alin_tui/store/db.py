@@ -28,6 +28,8 @@ def connect(
     try:
         conn = open_connection(path)
         migrate(conn, migrations or client_migrations_dir(), what=what)
+        if migrations is None:
+            _carry_over(conn)
     except sqlite3.DatabaseError as exc:
         if conn is not None:
             conn.close()
@@ -41,3 +43,12 @@ def connect(
             conn.close()
         raise
     return conn
+
+
+def _carry_over(conn: sqlite3.Connection) -> None:
+    """Queued changes from a version that kept no optimistic rows get theirs written once."""
+    flag = conn.execute("SELECT 1 FROM client_meta WHERE key = 'rebuild_local_rows'").fetchone()
+    if flag:
+        from alin_tui.store import outbox
+
+        outbox.rebuild_local_rows(conn)

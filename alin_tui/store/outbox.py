@@ -1,8 +1,10 @@
-"""The outbox: a local change and its queued mutation commit in one transaction, with gap-free
-mutation ids per service; results from the server settle the rows.
+"""The outbox: each local change is queued with its optimistic rows in one durable transaction,
+under a local key. The wire id is given when the row is first sent and kept for every replay; a
+row never sent has none and can simply be deleted. Results from the server settle the rows.
 
-Rows are deleted only once the server's result is known and final (ok, duplicate); refusals and
-conflicts stay, visible, until the user deals with them. Nothing queued is dropped silently.
+Rows are deleted only once the server's result is known and final (ok, duplicate) and a pull has
+acknowledged it; refusals and conflicts stay, visible, until the user deals with them. Nothing
+queued is dropped silently.
 """
 
 from __future__ import annotations
@@ -11,23 +13,19 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from alin_tui.sqlite import transaction
+from alin_tui.sqlite import durable
 
-SERVICE_OF = {
-    "demand.update": "sne",
-    "demand.renew": "sne",
-    "document.attach": "sne",
-    "document.remove": "sne",
-    "link.create": "alin",
-    "situation.refresh": "alin",
-    "application.create": "alin",
-    "application.withdraw": "alin",
-}
+__all__ = ["Row", "durable", "enqueue", "rows", "pending", "settle"]
+
+REF = "$ref"  # a local reference inside queued arguments: {"$ref": kind, "id": local id}
+
+
+class InvalidMutation(ValueError):
+    """Arguments that do not fit the catalogue: a programming error, never queued."""
 
 
 def now() -> str:
@@ -36,10 +34,12 @@ def now() -> str:
 
 @dataclass(frozen=True)
 class Row:
+    key: int  # local, stable, never sent
     service: str
-    mutation_id: int
+    mutation_id: int | None  # the wire id, given at first send
     name: str
-    args: dict[str, Any]
+    args: dict[str, Any]  # as queued (may hold local references)
+    sent_args: dict[str, Any] | None  # as first sent, replayed unchanged
     base_version: int | None
     created_at: str
     sent_at: str | None
@@ -47,21 +47,22 @@ class Row:
     result: dict[str, Any] | None
 
     def wire(self) -> dict[str, Any]:
-        m: dict[str, Any] = {"id": self.mutation_id, "name": self.name, "args": self.args}
+        assert self.mutation_id is not None and self.sent_args is not None
+        m: dict[str, Any] = {"id": self.mutation_id, "name": self.name, "args": self.sent_args}
         if self.base_version is not None:
             m["base_version"] = self.base_version
         return m
 
 
-@contextmanager
-def durable(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE with synchronous=FULL: what the user was told is saved survives a crash."""
-    conn.execute("PRAGMA synchronous = FULL")
-    try:
-        with transaction(conn):
-            yield conn
-    finally:
-        conn.execute("PRAGMA synchronous = NORMAL")
+def ref(kind: str, local_id: str) -> dict[str, str]:
+    return {REF: kind, "id": local_id}
+
+
+def refs(args: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    """(argument, kind, local id) of each local reference in queued arguments."""
+    for name, value in args.items():
+        if isinstance(value, Mapping) and REF in value:
+            yield name, str(value[REF]), str(value.get("id"))
 
 
 def client_id(conn: sqlite3.Connection) -> str:
@@ -74,25 +75,77 @@ def client_id(conn: sqlite3.Connection) -> str:
     return str(conn.execute("SELECT value FROM client_meta WHERE key = 'client_id'").fetchone()[0])
 
 
+def _spec(name: str, args: Mapping[str, Any], base_version: int | None):
+    from alin_tui import protocol as p
+
+    spec = p.MUTATIONS.get(name)
+    if spec is None:
+        raise InvalidMutation(f"unknown mutation {name!r}")
+    wire = {k: ("<ref>" if k in {r[0] for r in refs(args)} else v) for k, v in args.items()}
+    try:
+        spec.args.model_validate(wire)
+    except ValueError as exc:
+        raise InvalidMutation(f"{name}: {exc}") from exc
+    if spec.base_version and base_version is None:
+        raise InvalidMutation(f"{name} needs a base_version")
+    return spec
+
+
 def enqueue(
-    conn: sqlite3.Connection, name: str, args: dict[str, Any], base_version: int | None = None
+    conn: sqlite3.Connection,
+    name: str,
+    args: dict[str, Any],
+    base_version: int | None = None,
 ) -> Row:
-    """Queue one mutation; call inside `durable(conn)` together with its local change."""
-    service = SERVICE_OF[name]
-    row = conn.execute("SELECT next_id FROM next_ids WHERE service = ?", (service,)).fetchone()
-    mutation_id = row[0] if row else 1
-    conn.execute(
-        "INSERT INTO next_ids (service, next_id) VALUES (?, ?) "
-        "ON CONFLICT (service) DO UPDATE SET next_id = excluded.next_id",
-        (service, mutation_id + 1),
-    )
+    """Queue one mutation and write its optimistic rows; call inside `durable(conn)` together
+    with any other local change. Arguments are checked against the catalogue."""
+    from alin_tui.store import applicant
+
+    spec = _spec(name, args, base_version)
     created = now()
-    conn.execute(
-        "INSERT INTO outbox (service, mutation_id, name, args, base_version, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (service, mutation_id, name, json.dumps(args, ensure_ascii=False), base_version, created),
+    cur = conn.execute(
+        "INSERT INTO outbox (service, name, args, base_version, created_at) VALUES (?, ?, ?, ?, ?)",
+        (spec.service, name, json.dumps(args, ensure_ascii=False), base_version, created),
     )
-    return Row(service, mutation_id, name, args, base_version, created, None, "pending", None)
+    key = int(cur.lastrowid or 0)
+    if spec.effect is not None:
+        shown = applicant.shown_values(conn)
+        write_local_rows(conn, key, spec.effect(args, shown, str(key)))
+    return Row(
+        key, spec.service, None, name, args, None, base_version, created, None, "pending", None
+    )
+
+
+def write_local_rows(conn: sqlite3.Connection, key: int, local: list) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO local_rows (outbox_key, type, id, value, creates) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [
+            (key, r.type, r.id, json.dumps(r.value, ensure_ascii=False), int(r.create))
+            for r in local
+        ],
+    )
+
+
+def rebuild_local_rows(conn: sqlite3.Connection) -> None:
+    """Write the optimistic rows of queued changes carried over from a version without them."""
+    from alin_tui import protocol as p
+    from alin_tui.store import applicant
+
+    with durable(conn):
+        for row in rows(conn, states=("pending", "done")):
+            spec = p.MUTATIONS.get(row.name)
+            if spec is not None and spec.effect is not None:
+                conn.execute("DELETE FROM local_rows WHERE outbox_key = ?", (row.key,))
+                shown = applicant.shown_values(conn)
+                write_local_rows(conn, row.key, spec.effect(row.args, shown, str(row.key)))
+        conn.execute("DELETE FROM client_meta WHERE key = 'rebuild_local_rows'")
+
+
+_COLS = (
+    "key, service, mutation_id, name, args, sent_args, base_version, created_at, sent_at, "
+    "state, result"
+)
 
 
 def _row(r: tuple) -> Row:
@@ -100,16 +153,15 @@ def _row(r: tuple) -> Row:
         r[0],
         r[1],
         r[2],
-        json.loads(r[3]),
-        r[4],
-        r[5],
+        r[3],
+        json.loads(r[4]),
+        json.loads(r[5]) if r[5] else None,
         r[6],
         r[7],
-        json.loads(r[8]) if r[8] else None,
+        r[8],
+        r[9],
+        json.loads(r[10]) if r[10] else None,
     )
-
-
-_COLS = "service, mutation_id, name, args, base_version, created_at, sent_at, state, result"
 
 
 def rows(
@@ -124,120 +176,135 @@ def rows(
     if service:
         sql += " AND service = ?"
         params.append(service)
-    return [_row(r) for r in conn.execute(sql + " ORDER BY service, mutation_id", params)]
+    return [_row(r) for r in conn.execute(sql + " ORDER BY service, key", params)]
 
 
 def pending(conn: sqlite3.Connection, service: str | None = None) -> list[Row]:
     return rows(conn, service=service, states=("pending",))
 
 
-def mark_sent(conn: sqlite3.Connection, service: str, ids: list[int]) -> None:
-    conn.executemany(
-        "UPDATE outbox SET sent_at = coalesce(sent_at, ?) WHERE service = ? AND mutation_id = ?",
-        [(now(), service, i) for i in ids],
+def get(conn: sqlite3.Connection, key: int) -> Row | None:
+    r = conn.execute(f"SELECT {_COLS} FROM outbox WHERE key = ?", (key,)).fetchone()
+    return _row(r) if r else None
+
+
+def referencing(conn: sqlite3.Connection, kind: str, local_id: str) -> list[Row]:
+    """Pending rows whose arguments hold a local reference to (kind, local id)."""
+    return [
+        r for r in pending(conn) if any(k == kind and i == local_id for _, k, i in refs(r.args))
+    ]
+
+
+# --- sending -----------------------------------------------------------------------------
+
+
+def assign_ids(
+    conn: sqlite3.Connection, service: str, resolved: list[tuple[Row, dict[str, Any]]]
+) -> list[Row]:
+    """Give wire ids to the rows of a batch not sent before, in order, and record the arguments
+    as sent; rows sent before keep theirs. Returns the rows as they now stand."""
+    out: list[Row] = []
+    with durable(conn):
+        for row, wire_args in resolved:
+            if row.mutation_id is None:
+                found = conn.execute(
+                    "SELECT next_id FROM next_ids WHERE service = ?", (service,)
+                ).fetchone()
+                mutation_id = found[0] if found else 1
+                conn.execute(
+                    "INSERT INTO next_ids (service, next_id) VALUES (?, ?) "
+                    "ON CONFLICT (service) DO UPDATE SET next_id = excluded.next_id",
+                    (service, mutation_id + 1),
+                )
+                conn.execute(
+                    "UPDATE outbox SET mutation_id = ?, sent_args = ?, sent_at = ? WHERE key = ?",
+                    (mutation_id, json.dumps(wire_args, ensure_ascii=False), now(), row.key),
+                )
+            fresh = get(conn, row.key)
+            assert fresh is not None
+            out.append(fresh)
+    return out
+
+
+def release_unreceived(conn: sqlite3.Connection, service: str, from_id: int) -> None:
+    """The server answered that it counted no id from `from_id` on (a request it refused
+    outright, or `out_of_order`): those ids were never received, so the rows holding them are
+    unsent again and take ids afresh when next sent. Call inside a transaction."""
+    conn.execute(
+        "UPDATE outbox SET mutation_id = NULL, sent_args = NULL, sent_at = NULL "
+        "WHERE service = ? AND state = 'pending' AND mutation_id >= ?",
+        (service, from_id),
+    )
+    conn.execute(
+        "INSERT INTO next_ids (service, next_id) VALUES (?, ?) "
+        "ON CONFLICT (service) DO UPDATE SET next_id = excluded.next_id",
+        (service, from_id),
     )
 
 
-def settle(conn: sqlite3.Connection, service: str, result: dict[str, Any]) -> None:
-    """Apply one server result: ok/duplicate → done (still shown until a pull acknowledges it);
-    rejected → failed; conflict → conflict."""
+# --- settling ----------------------------------------------------------------------------
+
+
+def settle(conn: sqlite3.Connection, key: int, result: dict[str, Any]) -> None:
+    """Apply one server result, inside a transaction: ok/duplicate → done (its optimistic rows
+    stay until a pull acknowledges it, and the catalogue's settlement may store what the answer
+    names); rejected → failed; conflict → conflict (the optimistic rows go: nothing changed)."""
+    from alin_tui import protocol as p
+    from alin_tui.store import applicant, records
+
+    row = get(conn, key)
+    if row is None or row.state != "pending":
+        return
     status = result.get("status")
-    mid = result.get("id")
     if status in ("ok", "duplicate"):
         conn.execute(
-            "UPDATE outbox SET state = 'done', result = ? WHERE service = ? AND mutation_id = ? "
-            "AND state = 'pending'",
-            (json.dumps(result, ensure_ascii=False), service, mid),
+            "UPDATE outbox SET state = 'done', result = ? WHERE key = ?",
+            (json.dumps(result, ensure_ascii=False), key),
         )
+        spec = p.MUTATIONS.get(row.name)
+        if spec is not None and spec.settle is not None:
+            stored = spec.settle(row.args, result, applicant.shown_values(conn))
+            for r in stored:
+                records.put(conn, row.service, r.type, r.id, 0, r.value)
+            if stored:  # the server's answer replaces the guess
+                conn.execute("DELETE FROM local_rows WHERE outbox_key = ?", (key,))
     elif status in ("rejected", "conflict"):
-        state = "failed" if status == "rejected" else "conflict"
-        conn.execute(
-            "UPDATE outbox SET state = ?, result = ? WHERE service = ? AND mutation_id = ? "
-            "AND state = 'pending'",
-            (state, json.dumps(result, ensure_ascii=False), service, mid),
-        )
+        fail(conn, key, result, state="failed" if status == "rejected" else "conflict")
 
 
-def drop_acknowledged(conn: sqlite3.Connection, service: str, acked: int) -> None:
-    """The pulled data includes every mutation up to `acked`: their done rows can go."""
+def fail(
+    conn: sqlite3.Connection, key: int, result: dict[str, Any], *, state: str = "failed"
+) -> None:
+    """The change did not happen: keep the row, visible, with why; drop its optimistic rows."""
+    conn.execute(
+        "UPDATE outbox SET state = ?, result = ? WHERE key = ?",
+        (state, json.dumps(result, ensure_ascii=False), key),
+    )
+    conn.execute("DELETE FROM local_rows WHERE outbox_key = ?", (key,))
+
+
+def acknowledge(conn: sqlite3.Connection, service: str, acked: int) -> None:
+    """The pulled data includes every mutation up to `acked`: done rows go, and so do the
+    optimistic rows of rows still waiting for their (lost) answer. Inside a transaction."""
+    conn.execute(
+        "DELETE FROM local_rows WHERE outbox_key IN "
+        "(SELECT key FROM outbox WHERE service = ? AND mutation_id <= ?)",
+        (service, acked),
+    )
     conn.execute(
         "DELETE FROM outbox WHERE service = ? AND state = 'done' AND mutation_id <= ?",
         (service, acked),
     )
 
 
-def fail_unreceived(
-    conn: sqlite3.Connection, service: str, mutation_id: int, result: dict[str, Any]
-) -> None:
-    """The server refused the request itself (a 4xx): it never counted this id. The row stays,
-    failed and visible, under a local id outside the sequence, and the later rows move down so
-    that the ids the server sees stay gap-free."""
-    low = conn.execute(
-        "SELECT min(mutation_id) FROM outbox WHERE service = ?", (service,)
-    ).fetchone()[0]
-    local_id = min(int(low or 0), 0) - 1
-    conn.execute(
-        "UPDATE outbox SET mutation_id = ?, state = 'failed', result = ? "
-        "WHERE service = ? AND mutation_id = ?",
-        (local_id, json.dumps(result, ensure_ascii=False), service, mutation_id),
+def drop_unsent(conn: sqlite3.Connection, key: int) -> bool:
+    """Delete a queued row never sent (its optimistic rows go with it)."""
+    cur = conn.execute(
+        "DELETE FROM outbox WHERE key = ? AND mutation_id IS NULL AND state = 'pending'", (key,)
     )
-    _shift_down(conn, service, mutation_id)
+    return cur.rowcount > 0
 
 
-def _shift_down(conn: sqlite3.Connection, service: str, freed: int) -> None:
-    for (mid,) in conn.execute(
-        "SELECT mutation_id FROM outbox WHERE service = ? AND mutation_id > ? ORDER BY mutation_id",
-        (service, freed),
-    ).fetchall():
-        conn.execute(
-            "UPDATE outbox SET mutation_id = ? WHERE service = ? AND mutation_id = ?",
-            (mid - 1, service, mid),
-        )
-    conn.execute("UPDATE next_ids SET next_id = next_id - 1 WHERE service = ?", (service,))
-
-
-def drop_unsent(conn: sqlite3.Connection, service: str, mutation_id: int) -> bool:
-    """Remove a queued row never sent, renumbering the later unsent rows to stay gap-free."""
-    row = conn.execute(
-        "SELECT sent_at FROM outbox WHERE service = ? AND mutation_id = ?", (service, mutation_id)
-    ).fetchone()
-    if row is None or row[0] is not None:
-        return False
-    sent_after = conn.execute(
-        "SELECT count(*) FROM outbox WHERE service = ? AND mutation_id > ? AND sent_at IS NOT NULL",
-        (service, mutation_id),
-    ).fetchone()[0]
-    if sent_after:
-        return False
-    conn.execute("DELETE FROM outbox WHERE service = ? AND mutation_id = ?", (service, mutation_id))
-    _shift_down(conn, service, mutation_id)
-    return True
-
-
-def renumber_from(conn: sqlite3.Connection, service: str, expected: int) -> None:
-    """The server expects `expected` but our oldest row is higher (rows were lost locally, never
-    received by the server): shift the pending rows down so that they start at `expected`."""
-    first = conn.execute(
-        "SELECT min(mutation_id) FROM outbox WHERE service = ? AND state = 'pending'", (service,)
-    ).fetchone()[0]
-    if first is None or first <= expected:
-        return
-    shift = first - expected
-    for (mid,) in conn.execute(
-        "SELECT mutation_id FROM outbox WHERE service = ? AND mutation_id >= ? "
-        "ORDER BY mutation_id",
-        (service, first),
-    ).fetchall():
-        conn.execute(
-            "UPDATE outbox SET mutation_id = ? WHERE service = ? AND mutation_id = ?",
-            (mid - shift, service, mid),
-        )
-    conn.execute("UPDATE next_ids SET next_id = next_id - ? WHERE service = ?", (shift, service))
-
-
-def dismiss(conn: sqlite3.Connection, service: str, mutation_id: int) -> None:
+def dismiss(conn: sqlite3.Connection, key: int) -> None:
     """The user has seen a refusal or settled a conflict: forget the row."""
-    conn.execute(
-        "DELETE FROM outbox WHERE service = ? AND mutation_id = ? AND state != 'pending'",
-        (service, mutation_id),
-    )
+    conn.execute("DELETE FROM outbox WHERE key = ? AND state IN ('failed', 'conflict')", (key,))

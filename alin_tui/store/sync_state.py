@@ -94,7 +94,7 @@ def apply_page(
         )
         # Acknowledged rows leave the outbox with the data that shows them.
         acked = last_mutation_ids.get(outbox.client_id(conn), 0)
-        outbox.drop_acknowledged(conn, service, int(acked))
+        outbox.acknowledge(conn, service, int(acked))
         if before_commit is not None:
             before_commit()
 

@@ -8,7 +8,6 @@ attachment in one durable transaction, so nothing is lost if the process dies.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 import shutil
 import sqlite3
@@ -112,7 +111,11 @@ def intake(
                     outbox.now(),
                 ),
             )
-            outbox.enqueue(conn, "document.attach", {"slot_id": slot_id, "upload": local_id})
+            outbox.enqueue(
+                conn,
+                "document.attach",
+                {"slot_id": slot_id, "upload_id": outbox.ref("upload", local_id)},
+            )
         report.taken.append(path.name)
     return report
 
@@ -171,7 +174,8 @@ def server_upload_id(conn: sqlite3.Connection, local_id: str) -> str | None:
 
 
 def refuse(conn: sqlite3.Connection, up: Upload, code: str, message: str) -> None:
-    """The server will not take this file: move it aside, drop its queued attachment."""
+    """The server will not take this file: move it aside; its queued attachment, never sent
+    (it waits for the upload), is dropped."""
     source = Path(up.source)
     if source.exists():
         _move(source, source.parent / REFUSED_DIR)
@@ -180,35 +184,17 @@ def refuse(conn: sqlite3.Connection, up: Upload, code: str, message: str) -> Non
             "UPDATE uploads SET state = 'refused', error = ? WHERE local_id = ?",
             (f"{code}: {message}", up.local_id),
         )
-        for row in outbox.pending(conn, "sne"):
-            ours = row.name == "document.attach" and row.args.get("upload") == up.local_id
-            if ours and not outbox.drop_unsent(conn, "sne", row.mutation_id):
-                conn.execute(
-                    "UPDATE outbox SET state = 'failed', result = ? WHERE service = 'sne' "
-                    "AND mutation_id = ?",
-                    (
-                        json.dumps(
-                            {
-                                "id": row.mutation_id,
-                                "status": "rejected",
-                                "code": code,
-                                "message": message,
-                            }
-                        ),
-                        row.mutation_id,
-                    ),
-                )
+        for row in outbox.referencing(conn, "upload", up.local_id):
+            if not outbox.drop_unsent(conn, row.key):
+                outbox.fail(conn, row.key, {"status": "rejected", "code": code, "message": message})
 
 
-def attach_result(conn: sqlite3.Connection, sent: dict[str, Any], result: dict[str, Any]) -> None:
-    upload_id = sent["args"].get("upload_id", "")
-    row = conn.execute(
-        "SELECT local_id, source FROM uploads WHERE location LIKE ?", (f"%/{upload_id}",)
-    ).fetchone()
+def attach_result(conn: sqlite3.Connection, local_id: str, result: dict[str, Any]) -> None:
+    """The attachment of this upload was settled: the file moves to `traités/` or `refusés/`."""
+    row = conn.execute("SELECT source FROM uploads WHERE local_id = ?", (local_id,)).fetchone()
     if row is None:
         return
-    local_id, source = row
-    path = Path(source)
+    path = Path(row[0])
     if result.get("status") == "ok":
         conn.execute("UPDATE uploads SET state = 'attached' WHERE local_id = ?", (local_id,))
         if path.exists():

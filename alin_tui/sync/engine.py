@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from alin_tui import protocol as p
 from alin_tui.store import outbox, records, sync_state
-from alin_tui.sync import dropfolder
+from alin_tui.sync import dropfolder, refs
 from alin_tui.sync.client import (
     BadResponse,
     Client,
@@ -191,119 +191,93 @@ class Engine:
     # --- push ------------------------------------------------------------------------------
 
     def push(self, service: str, report: SyncReport | None = None) -> int:
+        """Send the pending rows of a service in order, in batches. Wire ids are given to rows
+        when first sent and kept for every replay; ids the server says it never counted (a
+        request refused outright, `out_of_order`) are given back and taken afresh."""
         report = report or SyncReport()
         cid = outbox.client_id(self.conn)
         sent_total = 0
-        renumbered = False
+        realigned = False
         while True:
-            batch = self._batch(service)
+            batch = self._batch(service, report)
             if not batch:
                 return sent_total
-            outbox.mark_sent(self.conn, service, [m["id"] for m in batch])
+            fresh = [row.key for row, _ in batch if row.mutation_id is None]
+            rows = outbox.assign_ids(self.conn, service, batch)
             try:
-                answer = self.client.push(service, cid, batch)
+                answer = self.client.push(service, cid, [r.wire() for r in rows])
             except RequestRefused as exc:
                 expected = exc.extra.get("expected")
-                if exc.code == "out_of_order" and isinstance(expected, int) and not renumbered:
+                if exc.code == "out_of_order" and isinstance(expected, int) and not realigned:
                     with outbox.durable(self.conn):
-                        outbox.renumber_from(self.conn, service, expected)
-                    renumbered = True
+                        outbox.release_unreceived(self.conn, service, expected)
+                    realigned = True
                     continue
                 if exc.status == 409:
                     raise
-                if len(batch) > 1:
-                    self._single = True
-                    continue
-                # Any other 4xx on a single mutation: it is marked failed with the message.
-                failed = {
-                    "id": batch[0]["id"],
-                    "status": "rejected",
-                    "code": exc.code or f"http_{exc.status}",
-                    "message": exc.message,
-                }
+                # Refused outright (a 4xx): nothing of it was applied, its new ids were not
+                # counted. Then one row at a time, to find the one the server will not take.
+                first_fresh = [r.mutation_id for r in rows if r.key in fresh]
                 with outbox.durable(self.conn):
-                    outbox.fail_unreceived(self.conn, service, batch[0]["id"], failed)
-                report.rejected.append({"service": service, **failed})
-                self._single = False
+                    if first_fresh:
+                        outbox.release_unreceived(self.conn, service, int(first_fresh[0] or 0))
+                    if len(rows) == 1:
+                        failed = {
+                            "status": "rejected",
+                            "code": exc.code or f"http_{exc.status}",
+                            "message": exc.message,
+                        }
+                        outbox.fail(self.conn, rows[0].key, failed)
+                if len(rows) > 1:
+                    self._single = True
+                else:
+                    report.rejected.append({"service": service, "id": None, **failed})
+                    self._single = False
                 continue
             fault("after_push_answer")
+            by_id = {r.mutation_id: r for r in rows}
             with outbox.durable(self.conn):
                 for result in answer.results:
+                    row = by_id.get(result.id)
+                    if row is None:
+                        continue
                     value = result.model_dump(exclude_none=True)
-                    self._side_effects(service, value, batch)
-                    outbox.settle(self.conn, service, value)
+                    outbox.settle(self.conn, row.key, value)
+                    refs.settled(self.conn, row, value)
                     if result.status == "rejected":
                         report.rejected.append({"service": service, **value})
                     elif result.status == "conflict":
                         report.conflicts.append({"service": service, **value})
-            sent_total += len(batch)
-            report.pushed += len(batch)
+            sent_total += len(rows)
+            report.pushed += len(rows)
 
-    def _batch(self, service: str) -> list[dict[str, Any]]:
-        """Pending rows in order, their local references resolved; stops before a row that
-        cannot go yet (an upload not finished)."""
-        batch: list[dict[str, Any]] = []
+    def _batch(self, service: str, report: SyncReport) -> list[tuple[outbox.Row, dict[str, Any]]]:
+        """Pending rows in order with their arguments as they go on the wire: as first sent for
+        a replay, else with their local references resolved. Stops before a row that cannot go
+        yet; a row that never can fails locally and takes no id."""
+        batch: list[tuple[outbox.Row, dict[str, Any]]] = []
         size = 0
         for row in outbox.pending(self.conn, service):
             if batch and self._single:
                 break
-            wire = row.wire()
-            if row.name == "document.attach" and "upload" in row.args:
-                upload_id = dropfolder.server_upload_id(self.conn, row.args["upload"])
-                if upload_id is None:
+            if row.sent_args is not None:
+                wire_args: dict[str, Any] = row.sent_args
+            else:
+                found = refs.resolve_args(self.conn, row.args)
+                if isinstance(found, refs.Hold):
                     break
-                wire["args"] = {"slot_id": row.args["slot_id"], "upload_id": upload_id}
-            if row.name == "application.withdraw" and "application_id" not in row.args:
-                app_id = self._application_for_offer(row.args.get("offer_id"))
-                creating = any(
-                    r.name == "application.create"
-                    and r.args.get("offer_id") == row.args.get("offer_id")
-                    for r in outbox.pending(self.conn, service)
-                )
-                if app_id is None and not creating:
-                    # Its creation was refused: send it anyway, so that the server answers
-                    # `application_unknown` (visible, ids stay gap-free, the queue never wedges).
-                    app_id = f"offre {row.args.get('offer_id')} (non créée)"
-                if app_id is None:
-                    break
-                wire["args"] = {"application_id": app_id}
-            size += len(str(wire))
+                if isinstance(found, refs.Never):
+                    failed = {"status": "rejected", "code": found.code, "message": found.message}
+                    with outbox.durable(self.conn):
+                        outbox.fail(self.conn, row.key, failed)
+                    report.rejected.append({"service": service, "id": None, **failed})
+                    continue
+                wire_args = found
+            size += len(str(wire_args)) + len(row.name) + 32
             if len(batch) >= MAX_BATCH or (batch and size > MAX_BATCH_BYTES):
                 break
-            batch.append(wire)
+            batch.append((row, wire_args))
         return batch
-
-    def _application_for_offer(self, offer_id: str | None) -> str | None:
-        for app_id, value in records.values(self.conn, "application"):
-            if value.get("offer_id") == offer_id:
-                return app_id
-        return None
-
-    def _side_effects(
-        self, service: str, result: dict[str, Any], batch: list[dict[str, Any]]
-    ) -> None:
-        sent = next((m for m in batch if m["id"] == result.get("id")), None)
-        if sent is None:
-            return
-        if sent["name"] == "application.create" and result.get("status") in ("ok", "duplicate"):
-            app = result.get("server_value") or {}
-            try:
-                value = p.ApplicationValue.model_validate(
-                    {
-                        "created_at": self.now(),
-                        **{k: app.get(k) for k in ("offer_id", "status", "rank")},
-                    }
-                )
-            except ValidationError:
-                return
-            if isinstance(app.get("id"), str) and not records.values_by_id(
-                self.conn, "application", app["id"]
-            ):
-                records.put(
-                    self.conn, "alin", "application", app["id"], 0, value.model_dump(mode="json")
-                )
-        if sent["name"] == "document.attach":
-            dropfolder.attach_result(self.conn, sent, result)
 
     # --- uploads ---------------------------------------------------------------------------
 

@@ -272,14 +272,10 @@ class AlinApp(App[None]):
             if not choice:
                 return
             action, row = choice
-            with outbox.durable(self.conn):
-                outbox.dismiss(self.conn, row.service, row.mutation_id)
-                if action == "mine":  # the user's values again, on the current version
-                    server_version = (row.result or {}).get("server_version")
-                    outbox.enqueue(self.conn, row.name, row.args, base_version=server_version)
-            self.refresh_views()
-            if action == "mine":
-                self.action_sync()
+            if action == "mine":  # the user's values again, on the current version
+                self._after_action(lambda: actions.keep_mine(self.conn, row.key))
+            else:
+                self._after_action(lambda: actions.acknowledge(self.conn, row.key))
 
         self.push_screen(AttentionScreen(self.t, rows), done)
 
