@@ -1,19 +1,19 @@
-"""The `alin-tui` command. Each command imports its modules lazily so that starting stays fast.
+"""The `alin-tui` command: the parser and the dispatch, nothing else. Commands live in
+`commands.py` and import what they need lazily, so that starting stays fast; exit codes and the
+errors that map to them live in `exits.py`.
 
 Common options (--server, --data-dir, --profile, --lang) are accepted before or after the command.
-Exit codes: 0 done; 1 bad usage or input; 2 server unreachable; 3 a refusal (see PROTOCOL.md §8).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sqlite3
 import sys
 from collections.abc import Sequence
 
-EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_REFUSED = 0, 1, 2, 3
+from alin_tui.exits import EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, UsageError
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -124,45 +124,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _settings(args: argparse.Namespace):
-    from pydantic import ValidationError
-
-    from alin_tui.config import Settings
-
-    overrides = {
-        k: getattr(args, k)
-        for k in ("server", "data_dir", "profile", "lang")
-        if getattr(args, k, None) is not None
-    }
-    try:
-        return Settings(**overrides)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise UsageError(
-            f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : "
-            f"{first['msg'].removeprefix('Value error, ')}"
-        ) from exc
-
-
-class UsageError(Exception):
-    pass
-
-
-class Unreachable(Exception):
-    pass
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "serve":
-            return cmd_serve(args)
-        if args.command is None:
-            return cmd_app(args)
         from alin_tui import commands
 
-        return getattr(commands, f"cmd_{args.command}")(args)
+        return getattr(commands, f"cmd_{args.command or 'app'}")(args)
     except UsageError as exc:
         print(f"alin-tui : {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -177,52 +145,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from alin_tui.sandbox.server import SandboxConfig, serve
-    from alin_tui.sqlite import MigrationError
-
-    settings = _settings(args)
-    if args.offers < 0 or args.max_applications < 0:
-        raise UsageError("--offers et --max-applications doivent être positifs.")
-    config = SandboxConfig(
-        db=args.db or settings.data_dir / "sandbox" / "serve.db",
-        seed=args.seed,
-        offers=args.offers,
-        today=args.today,
-        admin_token=args.admin_token,
-        max_applications=args.max_applications,
-    )
-    try:
-        serve(config, host=args.host, port=args.port, announce=lambda line: print(line, flush=True))
-    except MigrationError as exc:
-        raise UsageError(str(exc)) from exc
-    except OSError as exc:
-        print(
-            f"alin-tui : impossible d'écouter sur {args.host}:{args.port} ({exc.strerror}).",
-            file=sys.stderr,
-        )
-        return EXIT_UNREACHABLE
-    return EXIT_OK
-
-
-def cmd_app(args: argparse.Namespace) -> int:
-    from alin_tui.commands import open_session
-    from alin_tui.sqlite import MigrationError
-
-    settings = _settings(args)
-    try:
-        with open_session(settings) as session:
-            from alin_tui.ui.app import AlinApp
-
-            app = AlinApp(
-                settings.store_path,
-                session=session,
-                lang=settings.lang,
-                max_applications=settings.max_applications,
-            )
-            app.run(mouse=os.environ.get("ALIN_MOUSE", "1") != "0")
-    except MigrationError as exc:
-        raise UsageError(str(exc)) from exc
-    return EXIT_OK

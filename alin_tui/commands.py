@@ -14,14 +14,27 @@ import json
 import sys
 from collections.abc import Iterator
 
-from alin_tui.cli import (
-    EXIT_OK,
-    EXIT_REFUSED,
-    EXIT_UNREACHABLE,
-    EXIT_USAGE,
-    UsageError,
-    _settings,
-)
+from alin_tui.exits import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError
+
+
+def _settings(args: argparse.Namespace):
+    from pydantic import ValidationError
+
+    from alin_tui.config import Settings
+
+    overrides = {
+        k: getattr(args, k)
+        for k in ("server", "data_dir", "profile", "lang")
+        if getattr(args, k, None) is not None
+    }
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise UsageError(
+            f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : "
+            f"{first['msg'].removeprefix('Value error, ')}"
+        ) from exc
 
 
 def _out(obj) -> None:
@@ -102,7 +115,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         raise UsageError("mot de passe : utilisez --password-stdin hors d'un terminal")
     with open_session(settings, credentials=Credentials(username, password)) as session:
         try:
-            answer = session._client.login(username, password)
+            session.login.renew()  # logs in and stores the token (0600)
         except Unauthorized:
             print(
                 "alin-tui : connexion refusée : identifiant ou mot de passe incorrect.",
@@ -115,19 +128,35 @@ def cmd_login(args: argparse.Namespace) -> int:
         except SyncError as exc:
             print(f"alin-tui : connexion refusée : {exc.message}", file=sys.stderr)
             return EXIT_USAGE
-        session.on_token(answer.token, answer.expires_at)
     print(f"Connecté en tant que {username} ; jeton gardé dans {settings.token_path}.")
     return EXIT_OK
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from alin_tui.sync.loop import SyncLoop
+
     settings = _settings(args)
     _store(settings).close()  # migrations, with a clear message if they cannot run
     with open_session(settings) as session:
         if args.once:
             session.settle = 0.0  # one-shot: whatever waits in the folder is complete
-            return _report(session.sync())
-        return _sync_forever(session, settings)
+            return _report(SyncLoop(session, watch=False).cycle())
+        loop = SyncLoop(session, on_event=_print_cycle)
+        try:
+            loop.run()
+        except KeyboardInterrupt:
+            loop.stop()
+        return EXIT_OK
+
+
+def _print_cycle(event) -> None:
+    from alin_tui.sync.loop import CycleFinished
+
+    if isinstance(event, CycleFinished):
+        if event.report is not None:
+            _report(event.report)
+        if event.error:
+            print(f"alin-tui : {event.error}", file=sys.stderr)
 
 
 def _report(report) -> int:
@@ -138,8 +167,9 @@ def _report(report) -> int:
     for item in report.dropped.refused:
         print(f"refusé : {item['file']} ({item['reason']})", file=sys.stderr)
     for r in report.rejected + report.conflicts:
+        number = f" #{r['id']}" if r.get("id") is not None else ""
         print(
-            f"{r['service']} #{r['id']} {r.get('code') or r['status']} : {r.get('message', '')}",
+            f"{r['service']}{number} {r.get('code') or r['status']} : {r.get('message', '')}",
             file=sys.stderr,
         )
     code = EXIT_OK
@@ -154,40 +184,6 @@ def _report(report) -> int:
     if code == EXIT_OK:
         print(f"synchronisé : {report.pushed} envoi(s), {report.changes} changement(s) reçus.")
     return code
-
-
-def _sync_forever(session, settings) -> int:
-    import threading
-
-    from alin_tui.store.db import connect
-    from alin_tui.sync import dropfolder
-
-    wake = threading.Event()
-    stop = threading.Event()
-
-    def watch() -> None:
-        from watchfiles import watch as watch_files
-
-        settings.drop_folder.mkdir(parents=True, exist_ok=True)
-        for _ in watch_files(settings.drop_folder, stop_event=stop, recursive=False):
-            wake.set()
-
-    threading.Thread(target=watch, daemon=True, name="drop-folder").start()
-    try:
-        while True:
-            report = session.sync()
-            _report(report)
-            db = connect(settings.store_path)
-            delay = session.engine(db).next_delay()
-            db.close()
-            if report.dropped.waiting:
-                delay = min(delay, dropfolder.SETTLE_SECONDS + 0.5)
-            wake.wait(timeout=delay)
-            wake.clear()
-    except KeyboardInterrupt:
-        return EXIT_OK
-    finally:
-        stop.set()
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -269,8 +265,55 @@ def _outcome(outcome, what: str) -> int:
         print("candidature en attente d'envoi annulée")
         return EXIT_OK
     row = outcome.queued
-    print(
-        f"en file : {row.name} #{row.mutation_id} ({row.service}) ; "
-        "envoyé à la prochaine synchronisation"
+    print(f"en file : {row.name} ({row.service}) ; envoyé à la prochaine synchronisation")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from alin_tui.sandbox.server import SandboxConfig, serve
+    from alin_tui.sqlite import MigrationError
+
+    settings = _settings(args)
+    if args.offers < 0 or args.max_applications < 0:
+        raise UsageError("--offers et --max-applications doivent être positifs.")
+    config = SandboxConfig(
+        db=args.db or settings.data_dir / "sandbox" / "serve.db",
+        seed=args.seed,
+        offers=args.offers,
+        today=args.today,
+        admin_token=args.admin_token,
+        max_applications=args.max_applications,
     )
+    try:
+        serve(config, host=args.host, port=args.port, announce=lambda line: print(line, flush=True))
+    except MigrationError as exc:
+        raise UsageError(str(exc)) from exc
+    except OSError as exc:
+        print(
+            f"alin-tui : impossible d'écouter sur {args.host}:{args.port} ({exc.strerror}).",
+            file=sys.stderr,
+        )
+        return EXIT_UNREACHABLE
+    return EXIT_OK
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import os
+
+    from alin_tui.sqlite import MigrationError
+
+    settings = _settings(args)
+    try:
+        with open_session(settings) as session:
+            from alin_tui.ui.app import AlinApp
+
+            app = AlinApp(
+                settings.store_path,
+                session=session,
+                lang=settings.lang,
+                max_applications=settings.max_applications,
+            )
+            app.run(mouse=os.environ.get("ALIN_MOUSE", "1") != "0")
+    except MigrationError as exc:
+        raise UsageError(str(exc)) from exc
     return EXIT_OK

@@ -22,7 +22,7 @@ async def test_app_opens_on_the_sandbox_and_shows_the_demo_nur_and_an_offer(
     session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
     app = AlinApp(store, session=session)
     async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
+        await app.sync_settled()
         await pilot.pause()
         demand = records.demand(connect(store))
         text = screen_text(app)

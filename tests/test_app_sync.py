@@ -13,7 +13,7 @@ from tests.conftest import screen_text
 
 
 async def _run(app, pilot) -> None:
-    await app.workers.wait_for_complete()
+    await app.sync_settled()
     await pilot.pause()
 
 

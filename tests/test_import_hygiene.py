@@ -30,17 +30,31 @@ def test_importing_the_cli_pulls_no_framework() -> None:
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
+LAYERS = {
+    "domain": {"domain"},
+    "protocol": {"protocol"},
+    "sqlite": {"sqlite"},
+    "store": {"store", "domain", "protocol", "sqlite"},
+    "sync": {"sync", "store", "domain", "protocol", "sqlite"},
+    "sandbox": {"sandbox", "domain", "protocol", "sqlite"},
+    "ui": {"ui", "store", "domain", "protocol", "sync", "config", "sqlite"},
+}
+
+
 @pytest.mark.parametrize(
     ("module", "forbidden"),
     [
-        ("alin_tui.domain.nur", {"textual", "httpx", "fastapi", "sqlite_utils", "pydantic"}),
-        ("alin_tui.domain.stage", {"textual", "httpx", "fastapi", "sqlite_utils", "pydantic"}),
-        ("alin_tui.domain.communes", {"textual", "httpx", "fastapi", "sqlite_utils"}),
-        ("alin_tui.protocol", {"textual", "httpx", "fastapi", "sqlite_utils"}),
+        ("alin_tui.domain.nur", {"textual", "httpx", "fastapi", "pydantic"}),
+        ("alin_tui.domain.stage", {"textual", "httpx", "fastapi", "pydantic"}),
+        ("alin_tui.domain.communes", {"textual", "httpx", "fastapi"}),
+        ("alin_tui.protocol", {"textual", "httpx", "fastapi"}),
+        ("alin_tui.sqlite", {"textual", "httpx", "fastapi", "pydantic"}),
         ("alin_tui.store.db", {"textual", "httpx", "fastapi"}),
         ("alin_tui.sync.session", {"textual", "fastapi", "starlette", "uvicorn"}),
         ("alin_tui.sync.engine", {"textual", "fastapi", "starlette", "uvicorn"}),
+        ("alin_tui.sync.loop", {"textual", "fastapi", "starlette", "uvicorn"}),
         ("alin_tui.store.actions", {"textual", "httpx", "fastapi"}),
+        ("alin_tui.sandbox.app", {"textual", "httpx"}),
         ("alin_tui.ui.app", {"fastapi", "starlette", "uvicorn"}),
     ],
 )
@@ -48,15 +62,63 @@ def test_layers_import_only_what_they_may(module: str, forbidden: set[str]) -> N
     loaded = _modules_after(f"import {module}")
     assert not _top(loaded) & forbidden, _top(loaded) & forbidden
     ours = {m for m in loaded if m.startswith("alin_tui.")}
-    layer = module.split(".")[1]
-    allowed = {
-        "domain": {"domain"},
-        "protocol": {"protocol"},
-        "store": {"store", "domain"},
-        "sync": {"sync", "store", "domain", "protocol"},
-        "ui": {"ui", "store", "domain", "protocol", "sync", "config"},
-    }[layer]
-    assert {m.split(".")[1] for m in ours} <= allowed, ours
+    assert {m.split(".")[1] for m in ours} <= LAYERS[module.split(".")[1]], ours
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Every `alin_tui` module and the `alin_tui` modules it imports, at the top or lazily."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "alin_tui"
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root.parent).with_suffix("").parts
+        name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        modules[name] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+            else:
+                continue
+            for target in targets:
+                while target and target not in modules:
+                    target = target.rpartition(".")[0]
+                if target and target != name and target.count(".") >= 1:
+                    found.add(target)
+        graph[name] = found
+    return graph
+
+
+def test_the_import_graph_has_no_cycle_and_follows_the_layers() -> None:
+    graph = _import_graph()
+    for module, targets in graph.items():
+        layer = (module.split(".") + [""])[1]
+        if layer in LAYERS:
+            outside = {t for t in targets if t.split(".")[1] not in LAYERS[layer]}
+            assert not outside, f"{module} imports {outside}"
+    assert not any(
+        t.startswith("alin_tui.store") for m in graph if ".sandbox" in m for t in graph[m]
+    )
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target in graph.get(node, ()):
+            if state.get(target) == 1:
+                raise AssertionError("import cycle: " + " → ".join([*path, node, target]))
+            if target not in state:
+                visit(target, [*path, node])
+        state[node] = 2
+
+    for module in graph:
+        if module not in state:
+            visit(module, [])
 
 
 def test_domain_and_protocol_pass_mypy_strict() -> None:

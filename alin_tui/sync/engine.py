@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -104,19 +104,40 @@ class SyncReport:
         return sum(r.changes for r in self.pulls)
 
 
+class Credentials(Protocol):
+    """Gives the engine a token, kept apart from what it sends: `ensure` before a cycle (log in
+    when there is no token), `renew` after a 401 (log in again; False when it cannot)."""
+
+    def ensure(self) -> None: ...
+
+    def renew(self) -> bool: ...
+
+
+class TokenOnly:
+    """A stored token and nothing to log in with: a 401 stays a 401."""
+
+    def ensure(self) -> None:
+        return None
+
+    def renew(self) -> bool:
+        return False
+
+
 class Engine:
     def __init__(
         self,
-        db,
+        db: sqlite3.Connection,
         client: Client,
         *,
+        credentials: Credentials | None = None,
         drop_folder: Path | None = None,
         staging: Path | None = None,
         now: Callable[[], str] = _now,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        self.db = db  # sqlite3.Connection
+        self.db = db
         self.client = client
+        self.credentials: Credentials = credentials or TokenOnly()
         self.drop_folder = drop_folder
         self.staging = staging
         self.now = now
@@ -134,9 +155,25 @@ class Engine:
 
     def sync_once(self) -> SyncReport:
         """One attempt at each step. A transport or server failure stops the cycle and is
-        recorded with its next try; refusals are results, not failures."""
+        recorded with its next try; refusals are results, not failures. A 401 asks the
+        credentials for a new token, then the cycle runs once more (the outbox is untouched)."""
+        report = self._cycle()
+        if isinstance(report.error, Unauthorized) and self._renewed(report):
+            report = self._cycle()
+        return report
+
+    def _renewed(self, report: SyncReport) -> bool:
+        try:
+            return self.credentials.renew()
+        except SyncError as exc:
+            self._record_failure(exc)
+            report.error = exc
+            return False
+
+    def _cycle(self) -> SyncReport:
         report = self.last_report = SyncReport()
         try:
+            self.credentials.ensure()
             if self.drop_folder is not None and self.staging is not None:
                 if not records.values(self.conn, "document"):
                     for service in SERVICES:  # the slots must be known to take files in

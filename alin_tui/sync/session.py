@@ -1,14 +1,16 @@
 """One profile's sync session: its store, the server, its credentials, its drop folder. Used by
-the app (in a worker thread) and by the command line alike."""
+the sync loop (for the app and `alin-tui sync`) and by one-shot commands alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from alin_tui.store.db import connect
-from alin_tui.sync.client import Client, Unauthorized
+from alin_tui.sync.client import Client
 from alin_tui.sync.dropfolder import SETTLE_SECONDS
 from alin_tui.sync.engine import Engine, SyncReport
 
@@ -17,6 +19,32 @@ from alin_tui.sync.engine import Engine, SyncReport
 class Credentials:
     username: str
     password: str
+
+
+class PasswordLogin:
+    """The engine's credentials when a username and password are known: log in when there is no
+    token, and again after a 401; each new token is handed to `on_token` to be stored."""
+
+    def __init__(self, client: Client, credentials: Credentials | None, on_token=None) -> None:
+        self.client = client
+        self.credentials = credentials
+        self.on_token: Callable[[str, dt.datetime], None] | None = on_token
+
+    def ensure(self) -> None:
+        if self.client.token is None and self.credentials is not None:
+            self._login()
+
+    def renew(self) -> bool:
+        if self.credentials is None:
+            return False
+        self._login()
+        return True
+
+    def _login(self) -> None:
+        assert self.credentials is not None
+        answer = self.client.login(self.credentials.username, self.credentials.password)
+        if self.on_token is not None:
+            self.on_token(answer.token, answer.expires_at)
 
 
 class Session:
@@ -33,53 +61,58 @@ class Session:
     ) -> None:
         self.store_path = store_path
         self.server_url = server_url
-        self.credentials = credentials
         self.drop_folder = drop_folder
         self.staging = staging or (store_path.parent / "staging")
         self._client = Client(server_url, token=token, transport=transport)
+        self.login = PasswordLogin(self._client, credentials)
         self._lock = threading.Lock()  # one cycle at a time per profile
-        self.on_token = None  # callable(token, expires_at) to store a fresh token
         self.settle = SETTLE_SECONDS  # a dropped file rests this long before it is taken in
+
+    @property
+    def credentials(self) -> Credentials | None:
+        return self.login.credentials
+
+    @property
+    def on_token(self):
+        return self.login.on_token
+
+    @on_token.setter
+    def on_token(self, callback) -> None:
+        self.login.on_token = callback
 
     @property
     def token(self) -> str | None:
         return self._client.token
 
     def engine(self, db) -> Engine:
-        engine = Engine(db, self._client, drop_folder=self.drop_folder, staging=self.staging)
+        engine = Engine(
+            db,
+            self._client,
+            credentials=self.login,
+            drop_folder=self.drop_folder,
+            staging=self.staging,
+        )
         engine.settle = self.settle
         return engine
 
     def sync(self) -> SyncReport:
-        """Log in if needed, then one cycle: drop folder, uploads, push, pull. On a 401, log in
-        again (when credentials are known) without touching the outbox, and retry once."""
+        """One cycle: drop folder, uploads, push, pull (logging in as needed)."""
         with self._lock:
             db = connect(self.store_path)
             try:
-                engine = self.engine(db)
-                needs_login = self._client.token is None and self.credentials is not None
-                if needs_login and not self._login(engine):
-                    return engine.last_report
-                report = engine.sync_once()
-                expired = isinstance(report.error, Unauthorized) and self.credentials is not None
-                if expired and self._login(engine):
-                    report = engine.sync_once()
-                return report
+                return self.engine(db).sync_once()
             finally:
                 db.close()
 
-    def _login(self, engine: Engine) -> bool:
-        from alin_tui.sync.client import SyncError
+    def next_delay(self) -> float:
+        """Seconds until the next cycle is due, read from the store (backoff, idle, pending)."""
+        from alin_tui.sync.engine import next_delay
 
+        db = connect(self.store_path)
         try:
-            answer = self._client.login(self.credentials.username, self.credentials.password)
-        except SyncError as exc:
-            engine._record_failure(exc)
-            engine.last_report.error = exc
-            return False
-        if self.on_token is not None:
-            self.on_token(answer.token, answer.expires_at)
-        return True
+            return next_delay(db)
+        finally:
+            db.close()
 
     def close(self) -> None:
         self._client.close()

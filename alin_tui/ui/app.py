@@ -7,7 +7,6 @@ a worker thread; results come back as messages and the views are re-read from th
 from __future__ import annotations
 
 import sqlite3
-import threading
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,12 +26,10 @@ from textual.widgets import (
     TabbedContent,
     TabPane,
 )
-from textual.worker import get_current_worker
 
 from alin_tui.domain import applying
 from alin_tui.store import actions
 from alin_tui.store.db import connect
-from alin_tui.sync.engine import next_delay
 from alin_tui.ui import views
 from alin_tui.ui.i18n import Translator
 
@@ -40,10 +37,12 @@ NARROW_WIDTH = 100
 OFFER_WINDOW = 200
 
 
-class SyncFinished(Message):
-    def __init__(self, error: str | None) -> None:
+class SyncEvent(Message):
+    """A cycle of the sync loop started or finished (posted from the loop's thread)."""
+
+    def __init__(self, event: Any) -> None:
         super().__init__()
-        self.error = error
+        self.event = event
 
 
 class AlinApp(App[None]):
@@ -67,12 +66,11 @@ class AlinApp(App[None]):
         self.sync_on_start = sync_on_start
         self._db = connect(store_path)
         self._syncing = False
+        self.loop = None
         self._query = ""
         self.max_applications = max_applications
         self._model: views.ScreenModel | None = None
         self._offer_id: str | None = None
-        self._next_sync = None
-        self._stop_watch = threading.Event()
         self._translate_bindings()
 
     # Every binding has an id (users remap through `set_keymap`); descriptions are catalog keys,
@@ -156,10 +154,11 @@ class AlinApp(App[None]):
             t("candidatures.created"),
         )
         self.refresh_views()
-        if self.session is not None and self.sync_on_start:
-            self.action_sync()
-        if self.session is not None and getattr(self.session, "drop_folder", None):
-            self._watch_drop_folder()
+        if self.session is not None:
+            from alin_tui.sync.loop import SyncLoop
+
+            self.loop = SyncLoop(self.session, on_event=lambda e: self.post_message(SyncEvent(e)))
+            self._run_sync_loop()
 
     def on_resize(self) -> None:
         self.screen.set_class(self.size.width < NARROW_WIDTH, "narrow")
@@ -179,43 +178,30 @@ class AlinApp(App[None]):
         self.query_one("#offers-search", Input).focus()
 
     def action_sync(self) -> None:
-        if self.session is None or self._syncing:
-            return
-        self._syncing = True
-        self._show_status()
-        self._run_sync()
-
-    @work(thread=True, exclusive=True, group="drop-folder")
-    def _watch_drop_folder(self) -> None:
-        """A file dropped in the folder starts a sync (after it settles)."""
-        from watchfiles import watch
-
-        from alin_tui.sync.dropfolder import SETTLE_SECONDS
-
-        folder = self.session.drop_folder
-        folder.mkdir(parents=True, exist_ok=True)
-        worker = get_current_worker()
-        for _ in watch(folder, recursive=False, stop_event=self._stop_watch):
-            if worker.is_cancelled:
-                return
-            self.call_from_thread(self.set_timer, SETTLE_SECONDS + 0.5, self.action_sync)
+        """F5: a cycle now (the loop coalesces repeated asks)."""
+        if self.loop is not None:
+            self.loop.wake()
 
     @work(thread=True, exclusive=True, group="sync")
-    def _run_sync(self) -> None:
-        error = None
-        try:
-            self.session.sync()
-        except Exception as exc:  # reported in the status line; the engine stored it too
-            error = getattr(exc, "message", None) or str(exc)
-        self.post_message(SyncFinished(error))
+    def _run_sync_loop(self) -> None:
+        """The one sync loop of this profile: drop folder, backoff, schedule."""
+        self.loop.run(first_now=self.sync_on_start)
 
-    def on_sync_finished(self, message: SyncFinished) -> None:
-        self._syncing = False
-        self.refresh_views()
-        # Each cycle schedules the next: backoff after a failure, a minute when idle.
-        if self._next_sync is not None:
-            self._next_sync.stop()
-        self._next_sync = self.set_timer(max(0.5, next_delay(self.conn)), self.action_sync)
+    async def sync_settled(self, timeout: float = 30.0) -> None:
+        """Wait until the loop has nothing to do right now (tests; never in the app's flow)."""
+        import asyncio
+
+        if self.loop is not None:
+            await asyncio.to_thread(self.loop.wait_idle, timeout)
+
+    def on_sync_event(self, message: SyncEvent) -> None:
+        from alin_tui.sync.loop import CycleStarted
+
+        self._syncing = isinstance(message.event, CycleStarted)
+        if self._syncing:
+            self._show_status()
+        else:
+            self.refresh_views()
 
     # --- domain actions (queued offline, sent by the next sync) ---------------------------
 
@@ -373,5 +359,6 @@ class AlinApp(App[None]):
         )
 
     def on_unmount(self) -> None:
-        self._stop_watch.set()
+        if self.loop is not None:
+            self.loop.stop()
         self._db.close()
