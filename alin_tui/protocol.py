@@ -235,9 +235,10 @@ MutationName = Literal[
 
 
 class _Args(BaseModel):
-    """Arguments are exact: unknown keys, wrong types and coercions are refused (`invalid`)."""
+    """Arguments are typed exactly: wrong types and coercions are refused (`invalid`); keys the
+    mutation does not read are ignored, as they always were."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class NoArgs(_Args):
@@ -245,7 +246,9 @@ class NoArgs(_Args):
 
 
 class DemandFields(_Args):
-    """The fields of a demand that `demand.update` may change; nothing else."""
+    """The fields of a demand that `demand.update` may change; nothing else (`invalid`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     email: Annotated[str, StringConstraints(max_length=500)] | None = None
     phone: Annotated[str, StringConstraints(max_length=500)] | None = None
@@ -270,7 +273,7 @@ class DocumentAttachArgs(_Args):
 
 
 class LinkCreateArgs(_Args):
-    nur: ShortText
+    nur: Text  # any text: the rule says why a number is not one (`invalid_nur`)
 
 
 class OfferArgs(_Args):

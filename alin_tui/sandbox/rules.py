@@ -13,13 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
+from alin_tui import protocol as p
 from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
 from alin_tui.domain.documents import payslips_valid_until, tax_notice_valid_until
 from alin_tui.domain.entities import Demand, Link, Slot
 from alin_tui.sandbox.store import Entity, SandboxStore, rfc3339
-
-DEMAND_EDITABLE = {"email", "phone", "address", "wished_communes", "reference_income_cents"}
 
 
 class Rejected(Exception):
@@ -69,13 +70,6 @@ def put_demand(
     return version
 
 
-def _require(args: dict[str, Any], key: str, kind: type) -> Any:
-    value = args.get(key)
-    if not isinstance(value, kind) or isinstance(value, bool) or (kind is str and not value):
-        raise Rejected("invalid", f"Argument « {key} » manquant ou mal formé.")
-    return value
-
-
 def _active_demand(ctx: Ctx) -> Entity:
     demand = ctx.demand()
     if demand is None:
@@ -88,19 +82,11 @@ def _active_demand(ctx: Ctx) -> Entity:
 # --- national file (sne) -------------------------------------------------------------------
 
 
-def demand_update(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
+def demand_update(ctx: Ctx, args: p.DemandUpdateArgs, base_version: int | None) -> dict[str, Any]:
     demand = _active_demand(ctx)
-    fields = args.get("fields")
-    if not isinstance(fields, dict) or not fields:
+    fields = args.fields.model_dump(include=args.fields.model_fields_set)
+    if not fields:
         raise Rejected("invalid", "« fields » doit être un objet non vide.")
-    unknown = sorted(set(fields) - DEMAND_EDITABLE)
-    if unknown:
-        raise Rejected("invalid", f"Champs non modifiables : {', '.join(unknown)}.")
-    for key, value in fields.items():
-        if not _valid_field(key, value):
-            raise Rejected("invalid", f"Valeur invalide pour « {key} ».")
-    if not isinstance(base_version, int) or isinstance(base_version, bool):
-        raise Rejected("invalid", "« base_version » est obligatoire pour demand.update.")
     if base_version != demand.version:
         raise Rejected(
             "conflict",
@@ -113,23 +99,7 @@ def demand_update(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> d
     return {"server_version": version}
 
 
-def _valid_field(key: str, value: Any) -> bool:
-    if key in ("email", "phone", "address"):
-        return value is None or (isinstance(value, str) and len(value) <= 500)
-    if key == "wished_communes":
-        return (
-            isinstance(value, list)
-            and len(value) <= 50
-            and all(isinstance(c, str) and 0 < len(c) <= 200 for c in value)
-        )
-    if key == "reference_income_cents":
-        return value is None or (
-            isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**12
-        )
-    return False
-
-
-def demand_renew(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
+def demand_renew(ctx: Ctx, args: p.NoArgs, base_version: int | None) -> dict[str, Any]:
     demand = _active_demand(ctx)
     expires_on = dt.date.fromisoformat(demand.value["expires_on"])
     if not lifecycle.can_renew(expires_on, ctx.today):
@@ -152,19 +122,20 @@ def demand_renew(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> di
     return {"server_version": version}
 
 
-def _own_slot(ctx: Ctx, args: dict[str, Any]) -> Entity:
+def _own_slot(ctx: Ctx, slot_id: str) -> Entity:
     if ctx.demand() is None:
         raise Rejected("no_account", "Aucun compte sur le fichier national de la demande.")
-    slot_id = _require(args, "slot_id", str)
     slot = ctx.store.get(ctx.conn, "document", slot_id)
     if slot is None or slot.owner != ctx.user or slot.deleted:
         raise Rejected("slot_unknown", f"Pièce inconnue : {slot_id}.")
     return slot
 
 
-def document_attach(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
-    slot = _own_slot(ctx, args)
-    upload_id = _require(args, "upload_id", str)
+def document_attach(
+    ctx: Ctx, args: p.DocumentAttachArgs, base_version: int | None
+) -> dict[str, Any]:
+    slot = _own_slot(ctx, args.slot_id)
+    upload_id = args.upload_id
     row = ctx.conn.execute(
         "SELECT owner, length, offset, sha256 FROM uploads WHERE id = ?", (upload_id,)
     ).fetchone()
@@ -191,8 +162,8 @@ def document_attach(ctx: Ctx, args: dict[str, Any], base_version: int | None) ->
     return {"server_version": version}
 
 
-def document_remove(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
-    slot = _own_slot(ctx, args)
+def document_remove(ctx: Ctx, args: p.SlotArgs, base_version: int | None) -> dict[str, Any]:
+    slot = _own_slot(ctx, args.slot_id)
     version = ctx.put(slot, {**slot.value, "state": "missing", "reason": None, "valid_until": None})
     return {"server_version": version}
 
@@ -230,12 +201,9 @@ def _link_entity(ctx: Ctx) -> Entity:
     return ctx.link()  # type: ignore[return-value]
 
 
-def link_create(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
-    typed = args.get("nur")
-    if not isinstance(typed, str):
-        raise Rejected("invalid", "Argument « nur » manquant ou mal formé (texte attendu).")
+def link_create(ctx: Ctx, args: p.LinkCreateArgs, base_version: int | None) -> dict[str, Any]:
     try:
-        number = nur_rules.normalize(typed)
+        number = nur_rules.normalize(args.nur)
     except nur_rules.InvalidNur as exc:
         raise Rejected("invalid_nur", str(exc)) from exc
     demand = _demand_by_nur(ctx, number)
@@ -268,7 +236,7 @@ def _linked_demand(ctx: Ctx) -> tuple[Entity | None, Entity | None]:
     return link, _demand_by_nur(ctx, link.value["nur"])
 
 
-def situation_refresh(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
+def situation_refresh(ctx: Ctx, args: p.NoArgs, base_version: int | None) -> dict[str, Any]:
     link, demand = _linked_demand(ctx)
     if link is None or link.value.get("state") != "linked":
         raise Rejected("not_linked", "Aucun numéro unique lié à AL-in.")
@@ -277,8 +245,8 @@ def situation_refresh(ctx: Ctx, args: dict[str, Any], base_version: int | None) 
     return {}
 
 
-def application_create(ctx: Ctx, args: dict[str, Any], base_version: int | None) -> dict[str, Any]:
-    offer_id = _require(args, "offer_id", str)
+def application_create(ctx: Ctx, args: p.OfferArgs, base_version: int | None) -> dict[str, Any]:
+    offer_id = args.offer_id
     offer = ctx.store.get(ctx.conn, "offer", offer_id)
     offer_value = offer.value if offer is not None and not offer.deleted else None
     apps = ctx.applications()
@@ -364,9 +332,9 @@ def _application_view(e: Entity) -> dict[str, Any]:
 
 
 def application_withdraw(
-    ctx: Ctx, args: dict[str, Any], base_version: int | None
+    ctx: Ctx, args: p.ApplicationArgs, base_version: int | None
 ) -> dict[str, Any]:
-    app_id = _require(args, "application_id", str)
+    app_id = args.application_id
     app = ctx.store.get(ctx.conn, "application", app_id)
     if app is None or app.owner != ctx.user or app.deleted:
         raise Rejected("application_unknown", f"Candidature inconnue : {app_id}.")
@@ -376,60 +344,69 @@ def application_withdraw(
     return {"server_value": _application_view(ctx.store.get(ctx.conn, "application", app_id))}
 
 
-Handler = Callable[[Ctx, dict[str, Any], int | None], dict[str, Any]]
+@dataclass(frozen=True)
+class Rule:
+    """The server side of a mutation of the catalogue (`protocol.MUTATIONS`): its handler, which
+    receives typed arguments, and the refusals checked before its arguments are (PROTOCOL.md
+    lists `invalid` after them)."""
 
-MUTATIONS: dict[str, dict[str, Handler]] = {
-    "sne": {
-        "demand.update": demand_update,
-        "demand.renew": demand_renew,
-        "document.attach": document_attach,
-        "document.remove": document_remove,
-    },
-    "alin": {
-        "link.create": link_create,
-        "situation.refresh": situation_refresh,
-        "application.create": application_create,
-        "application.withdraw": application_withdraw,
-    },
+    handler: Callable[[Ctx, Any, int | None], dict[str, Any]]
+    before_args: Callable[[Ctx], Any] | None = None
+
+
+RULES: dict[str, Rule] = {
+    "demand.update": Rule(demand_update, before_args=_active_demand),
+    "demand.renew": Rule(demand_renew),
+    "document.attach": Rule(document_attach),
+    "document.remove": Rule(document_remove),
+    "link.create": Rule(link_create),
+    "situation.refresh": Rule(situation_refresh),
+    "application.create": Rule(application_create),
+    "application.withdraw": Rule(application_withdraw),
 }
+
+
+def _invalid(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(x) for x in first.get("loc", ())) or "args"
+    if first.get("type") == "extra_forbidden":
+        unknown = sorted(
+            {str(e["loc"][-1]) for e in exc.errors() if e["type"] == "extra_forbidden"}
+        )
+        return f"Champs non modifiables : {', '.join(unknown)}."
+    return f"Argument « {where} » manquant ou mal formé."
 
 
 def apply_mutation(
     ctx: Ctx, service: str, mutation_id: int, name: str, args: Any, base_version: int | None
 ) -> dict[str, Any]:
     """The stored result of one mutation (the caller commits it with the counter)."""
-    handler = MUTATIONS[service].get(name)
-    if handler is None:
-        return {
-            "id": mutation_id,
-            "status": "rejected",
-            "code": "unknown_mutation",
-            "message": f"Opération inconnue sur {service} : {name}.",
-        }
+
+    def refused(code: str, message: str, status: str = "rejected", **extra: Any) -> dict[str, Any]:
+        return {"id": mutation_id, "status": status, "code": code, "message": message, **extra}
+
+    spec = p.MUTATIONS.get(name)
+    if spec is None or spec.service != service:
+        return refused("unknown_mutation", f"Opération inconnue sur {service} : {name}.")
     if service == "sne" and ctx.demand() is None:
-        return {
-            "id": mutation_id,
-            "status": "rejected",
-            "code": "no_account",
-            "message": "Aucun compte sur le fichier national de la demande.",
-        }
-    if not isinstance(args, dict):
-        return {
-            "id": mutation_id,
-            "status": "rejected",
-            "code": "invalid",
-            "message": "« args » doit être un objet.",
-        }
+        return refused("no_account", "Aucun compte sur le fichier national de la demande.")
+    rule = RULES[name]
     try:
-        outcome = handler(ctx, args, base_version)
+        if rule.before_args is not None:
+            rule.before_args(ctx)
+        if not isinstance(args, dict):
+            raise Rejected("invalid", "« args » doit être un objet.")
+        try:
+            typed = spec.args.model_validate(args)
+        except ValidationError as exc:
+            raise Rejected("invalid", _invalid(exc)) from exc
+        if spec.base_version and (
+            not isinstance(base_version, int) or isinstance(base_version, bool)
+        ):
+            raise Rejected("invalid", f"« base_version » est obligatoire pour {name}.")
+        outcome = rule.handler(ctx, typed, base_version)
     except Rejected as r:
-        return {
-            "id": mutation_id,
-            "status": r.status,
-            "code": r.code,
-            "message": r.message,
-            **r.extra,
-        }
+        return refused(r.code, r.message, r.status, **r.extra)
     ctx.conn.execute(
         "INSERT INTO stats_mutations (name, count) VALUES (?, 1) "
         "ON CONFLICT (name) DO UPDATE SET count = count + 1",

@@ -1,0 +1,38 @@
+"""The sandbox's service routes: health (no token) and login."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from alin_tui import protocol as p
+from alin_tui.sandbox.errors import ERRORS, ApiError
+from alin_tui.sandbox.store import SandboxStore, rfc3339
+
+router = APIRouter(tags=["service"])
+
+
+def _store(request: Request) -> SandboxStore:
+    return request.app.state.store
+
+
+@router.get("/health", response_model=p.Health)
+def health(request: Request) -> dict[str, Any]:
+    store = _store(request)
+    return {
+        "status": "ok",
+        "server_time": rfc3339(store.server_time()),
+        "today": store.today().isoformat(),
+    }
+
+
+@router.post(
+    "/auth/token",
+    response_model=p.TokenResponse,
+    responses={401: ERRORS[401], 400: ERRORS[400], 422: ERRORS[422]},
+)
+def token(body: p.TokenRequest, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    if not store.check_password(body.username, body.password):
+        raise ApiError(401, "invalid_credentials", "Identifiant ou mot de passe incorrect.")
+    tok, expires = store.issue_token(body.username)
+    return {"token": tok, "expires_at": rfc3339(expires)}
