@@ -239,7 +239,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     settings = _settings(args)
     db = _store(settings)
     outcome = actions.apply(db, args.offer_id, max_applications=settings.max_applications)
-    from alin_tui.sync.engine import fault
+    from alin_tui.faults import fault
 
     fault("after_outbox_commit")
     return _outcome(outcome, "offre")

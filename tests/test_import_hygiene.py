@@ -30,12 +30,28 @@ def test_importing_the_cli_pulls_no_framework() -> None:
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
 
 
+def test_applying_offline_loads_no_http_client(tmp_path) -> None:
+    """`alin-tui apply` checks and queues from the store: no httpx, no framework."""
+    code = (
+        "import sys, json, contextlib\n"
+        "from alin_tui.cli import main\n"
+        f"main(['--data-dir', {str(tmp_path)!r}, 'apply', 'of-000001'])\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True
+    ).stdout
+    loaded = _top(set(json.loads(out.splitlines()[-1])))
+    assert not loaded & {"httpx", "textual", "fastapi", "starlette", "uvicorn"}, loaded
+
+
 LAYERS = {
+    "faults": {"faults"},
     "domain": {"domain"},
     "protocol": {"protocol"},
     "sqlite": {"sqlite"},
     "store": {"store", "domain", "protocol", "sqlite"},
-    "sync": {"sync", "store", "domain", "protocol", "sqlite"},
+    "sync": {"sync", "store", "domain", "protocol", "sqlite", "faults"},
     "sandbox": {"sandbox", "domain", "protocol", "sqlite"},
     "ui": {"ui", "store", "domain", "protocol", "sync", "config", "sqlite"},
 }

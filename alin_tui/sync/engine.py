@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import random
-import signal
 import sqlite3
 import time
 from collections.abc import Callable
@@ -25,6 +23,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from alin_tui import protocol as p
+from alin_tui.faults import fault
 from alin_tui.store import outbox, records, sync_state
 from alin_tui.sync import dropfolder, refs
 from alin_tui.sync.client import (
@@ -52,12 +51,6 @@ CHUNK_TARGET_SECONDS = 2.0
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def fault(point: str) -> None:
-    """Crash tests: `ALIN_CLIENT_FAULT=<point>` kills this process right there."""
-    if os.environ.get("ALIN_CLIENT_FAULT") == point:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def backoff_delay(failures: int, rng: Callable[[], float] = random.random) -> float:
