@@ -9,6 +9,7 @@ here: a new file wakes the loop. Each cycle is reported to `on_event` as typed e
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class SyncLoop:
         self._idle = threading.Event()
         self._thread: threading.Thread | None = None
         self._watcher: threading.Thread | None = None
+        self._delay = 60.0  # until the next cycle, as the last one computed it
 
     # --- control ---------------------------------------------------------------------------
 
@@ -85,9 +87,11 @@ class SyncLoop:
             report = self.session.sync()
         except Exception as exc:
             error = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            self.on_event(CycleFinished(None, error, self._next_delay(None)))
+            self._delay = self._next_delay(None)
+            self.on_event(CycleFinished(None, error, self._delay))
             raise
-        self.on_event(CycleFinished(report, None, self._next_delay(report)))
+        self._delay = self._next_delay(report)
+        self.on_event(CycleFinished(report, None, self._delay))
         return report
 
     def run(self, *, first_now: bool = True) -> None:
@@ -102,15 +106,13 @@ class SyncLoop:
         while not self._stop.is_set():
             self._idle.clear()
             self._wake.clear()
-            try:
-                report: SyncReport | None = self.cycle()
-            except Exception:  # noqa: BLE001 - reported; the loop outlives any one cycle
-                report = None
+            with contextlib.suppress(Exception):  # reported; the loop outlives any one cycle
+                self.cycle()
             if self._stop.is_set():
                 break
             if not self._wake.is_set():
                 self._idle.set()
-            self._wake.wait(timeout=self._next_delay(report))
+            self._wake.wait(timeout=self._delay)
         self._idle.set()
 
     def _next_delay(self, report: SyncReport | None) -> float:
