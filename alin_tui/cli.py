@@ -3,6 +3,8 @@
 errors that map to them live in `exits.py`.
 
 Common options (--server, --data-dir, --profile, --lang) are accepted before or after the command.
+The interface's own options (--theme, --low-bandwidth, --no-mouse) go with no command, which
+starts the interface.
 """
 
 from __future__ import annotations
@@ -45,6 +47,32 @@ def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+def _interface(parser: argparse.ArgumentParser) -> None:
+    """Options of the full-screen interface (no command); None when absent, so that the
+    configuration file and the ALIN_* variables apply."""
+    group = parser.add_argument_group("interface (sans commande)")
+    group.add_argument(
+        "--theme",
+        default=None,
+        choices=("auto", "dark", "light", "ansi"),
+        help="thème : auto (par défaut : ansi sur un terminal de 16 couleurs, sinon dark), "
+        "dark, light ou ansi (env ALIN_THEME)",
+    )
+    group.add_argument(
+        "--low-bandwidth",
+        action="store_true",
+        default=None,
+        help="liaison lente (SSH) : 256 couleurs, sans animation (env ALIN_LOW_BANDWIDTH)",
+    )
+    group.add_argument(
+        "--no-mouse",
+        dest="mouse",
+        action="store_false",
+        default=None,
+        help="sans souris, tout au clavier (bornes, SSH) (env ALIN_MOUSE=0)",
+    )
+
+
 def _accounts_epilog() -> str:
     from alin_tui.sandbox.accounts import ACCOUNTS
 
@@ -59,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Votre demande de logement social (fichier national + AL-in) dans un terminal.",
     )
     _common(parser, suppress=False)
+    _interface(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE")
 
     serve = sub.add_parser(

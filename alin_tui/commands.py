@@ -12,19 +12,22 @@ import contextlib
 import getpass
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 
 from alin_tui.exits import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError
 
 
 def _settings(args: argparse.Namespace):
-    from pydantic import ValidationError
+    import tomllib
 
-    from alin_tui.config import Settings
+    from pydantic import ValidationError
+    from pydantic_settings import SettingsError
+
+    from alin_tui.config import Settings, default_config_file
 
     overrides = {
         k: getattr(args, k)
-        for k in ("server", "data_dir", "profile", "lang")
+        for k in ("server", "data_dir", "profile", "lang", "theme", "low_bandwidth", "mouse")
         if getattr(args, k, None) is not None
     }
     try:
@@ -35,6 +38,13 @@ def _settings(args: argparse.Namespace):
             f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : "
             f"{first['msg'].removeprefix('Value error, ')}"
         ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(
+            f"fichier de configuration illisible ({default_config_file()}) : {exc} ; "
+            "corrigez-le ou déplacez-le."
+        ) from exc
+    except SettingsError as exc:  # a complex ALIN_* variable (ALIN_KEYMAP) that is not JSON
+        raise UsageError(f"Réglage invalide : {exc} ; attendu du JSON.") from exc
 
 
 def _out(obj) -> None:
@@ -297,12 +307,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def resolve_theme(choice: str, color_system: str | None) -> str:
+    """The theme to start with: `auto` becomes "ansi" on a terminal of 16 colours or fewer (as
+    `rich.console.Console().color_system` reports it: "standard", "windows" or None), else
+    "dark"; a chosen theme is kept."""
+    if choice != "auto":
+        return choice
+    return "ansi" if color_system in ("standard", "windows", None) else "dark"
+
+
+def low_bandwidth_environ(environ: MutableMapping[str, str]) -> None:
+    """Over a slow link every repaint is bytes: 256 colours at most, no animation. Textual reads
+    these variables when it is first imported, so this runs before that."""
+    if environ.get("TEXTUAL_COLOR_SYSTEM") not in ("standard", "windows"):  # keep a smaller one
+        environ["TEXTUAL_COLOR_SYSTEM"] = "256"
+    environ["TEXTUAL_ANIMATIONS"] = "none"
+
+
+def _terminal_color_system() -> str | None:
+    from rich.console import Console
+
+    return Console().color_system
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     import os
 
     from alin_tui.sqlite import MigrationError
 
     settings = _settings(args)
+    if settings.low_bandwidth:
+        low_bandwidth_environ(os.environ)  # nothing above has imported Textual
+    theme = resolve_theme(
+        settings.theme, _terminal_color_system() if settings.theme == "auto" else None
+    )
     try:
         with open_session(settings) as session:
             from alin_tui.ui.app import AlinApp
@@ -312,8 +350,11 @@ def cmd_app(args: argparse.Namespace) -> int:
                 session=session,
                 lang=settings.lang,
                 max_applications=settings.max_applications,
+                theme=theme,
+                low_bandwidth=settings.low_bandwidth,
+                keymap=dict(settings.keymap),
             )
-            app.run(mouse=os.environ.get("ALIN_MOUSE", "1") != "0")
+            app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
     except MigrationError as exc:
         raise UsageError(str(exc)) from exc
     return EXIT_OK

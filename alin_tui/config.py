@@ -2,6 +2,10 @@
 
 Paths come from platformdirs; `ALIN_DATA_DIR` / `--data-dir` moves everything (tests use it).
 Each profile (one per household for a field advisor) has its own store, token and drop folder.
+
+The interface is tuned here too: `theme` (auto, dark, light, ansi), `low_bandwidth` (fewer
+colours, no animation, for SSH), `mouse`, and `keymap`, a `[keymap]` table of the TOML file that
+rebinds keys by binding id (`sync = "f6"`), handed to Textual's `set_keymap`.
 """
 
 from __future__ import annotations
@@ -20,11 +24,23 @@ from pydantic_settings import (
 )
 
 APP_NAME = "alin-tui"
+DROP_FOLDER = "dépôt"  # the drop folder's name inside a profile: where documents are left
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_BINDING_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
+# One key as Textual names it ("f6", "ctrl+s", "question_mark", "?"): printable ASCII, no space.
+_KEY = re.compile(r"^[!-~]{1,32}$")
+_KEYS_MAX = 64
+THEMES = ("auto", "dark", "light", "ansi")
 
 
 def default_config_file() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def _shown(value: object) -> str:
+    """A bad value quoted in an error message: escaped, short."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 class Settings(BaseSettings):
@@ -38,6 +54,10 @@ class Settings(BaseSettings):
     lang: Literal["fr", "en"] = "fr"
     username: str | None = None
     low_bandwidth: bool = False
+    theme: Literal["auto", "dark", "light", "ansi"] = "auto"
+    mouse: bool = True
+    # Binding id → keys, comma-separated ("f6" or "ctrl+s,f6"); unknown ids are the app's to report.
+    keymap: dict[str, str] = Field(default_factory=dict)
     # The cap on simultaneous applications is not confirmed by public sources: configurable.
     max_applications: int = Field(default=3, ge=0)
 
@@ -47,6 +67,37 @@ class Settings(BaseSettings):
         if not _PROFILE.match(value):
             raise ValueError("nom de profil invalide (lettres, chiffres, . _ -, 64 au plus)")
         return value
+
+    @field_validator("theme", mode="before")
+    @classmethod
+    def _theme_is_known(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in THEMES:
+            return value.strip().lower()
+        raise ValueError(f"thème inconnu {_shown(value)} : auto, dark, light ou ansi")
+
+    @field_validator("keymap", mode="before")
+    @classmethod
+    def _keymap_is_plain(cls, value: object) -> dict[str, str]:
+        if not isinstance(value, dict):
+            raise ValueError('[keymap] doit être une table, par exemple sync = "f6"')
+        for binding, keys in value.items():
+            if not isinstance(binding, str) or not _BINDING_ID.match(binding):
+                raise ValueError(
+                    f"identifiant de raccourci invalide {_shown(binding)} "
+                    "(lettres, chiffres, . _ -, 64 au plus)"
+                )
+            if not (
+                isinstance(keys, str)
+                and len(keys) <= _KEYS_MAX
+                and all(_KEY.match(key.strip()) for key in keys.split(","))
+            ):
+                raise ValueError(
+                    f"touches invalides pour « {binding} » : {_shown(keys)} ; écrivez par "
+                    f'exemple {binding} = "f6" ou {binding} = "ctrl+s,f6"'
+                )
+        return {
+            binding: ",".join(k.strip() for k in keys.split(",")) for binding, keys in value.items()
+        }
 
     @classmethod
     def settings_customise_sources(
@@ -76,7 +127,7 @@ class Settings(BaseSettings):
 
     @property
     def drop_folder(self) -> Path:
-        return self.profile_dir / "dépôt"
+        return self.profile_dir / DROP_FOLDER
 
     @property
     def staging(self) -> Path:

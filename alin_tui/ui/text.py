@@ -1,12 +1,15 @@
 """Making server text safe for the screen: no control or escape sequences, never parsed as markup.
 
 Values are put in `rich.text.Text` objects (plain, never markup) after `clean`.
+Dates and amounts are formatted in `format.py`; `date_fr` and `euros` are its French shapes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+from alin_tui.ui.format import date_short, money
 
 # C0 and C1 controls (tab and newline folded to a space), DEL, and ANSI/OSC escape sequences.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
@@ -20,15 +23,10 @@ def clean(value: object, *, limit: int = 500) -> str:
 
 
 def date_fr(value: str | dt.date | None) -> str:
-    if not value:
-        return "—"
-    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return day.strftime("%d/%m/%Y")
+    """« 27/11/2026 »; kept for existing callers, see `format.date_short`."""
+    return date_short(value, "fr")
 
 
 def euros(cents: int | None) -> str:
-    if cents is None:
-        return "—"
-    whole, rest = divmod(int(cents), 100)
-    grouped = f"{whole:,}".replace(",", "\u202f")
-    return f"{grouped},{rest:02d} €"
+    """« 1 234,50 € »; kept for existing callers, see `format.money`."""
+    return money(cents, "fr")
