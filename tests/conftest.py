@@ -62,3 +62,28 @@ def api(sandbox):
     client = Api(sandbox.url, "admin-test")
     yield client
     client.http.close()
+
+
+@pytest.fixture(scope="session")
+def demo_stores(tmp_path_factory) -> dict[str, Path]:
+    """Stores synced once from the deterministic sandbox (400 offers), per demo account."""
+    from alin_tui.devtools.demo import synced_store
+
+    base = tmp_path_factory.mktemp("demo-stores")
+    return {
+        user: synced_store(base / user, username=user) for user in ("demo", "complet", "foyer-02")
+    }
+
+
+@pytest.fixture
+def store_of(demo_stores, tmp_path: Path):
+    """A private copy of a demo account's store (tests write to it)."""
+    import shutil
+
+    def copy(user: str) -> Path:
+        target = tmp_path / f"{user}-store" / "store.db"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(demo_stores[user], target)
+        return target
+
+    return copy

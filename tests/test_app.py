@@ -1,18 +1,27 @@
-"""The app: opens on the embedded sandbox, shows the demo dossier and offers, reads at 80×24."""
+"""The app: opens on the embedded sandbox, shows the demo dossier and offers, reads at 80×24,
+and each tab answers its question there."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from textual.widgets import DataTable, TabbedContent
+from textual.widgets import TabbedContent
 
-from alin_tui.devtools.demo import synced_store
 from alin_tui.domain import nur
 from alin_tui.store import records
 from alin_tui.store.db import connect
 from alin_tui.sync.session import Credentials, Session
 from alin_tui.ui.app import AlinApp
+from alin_tui.ui.components.offer_list import OfferList
 from tests.conftest import screen_text
+
+RENT = re.compile(r"\d[\d\u202f ]*,\d\d €")
+
+
+async def settle(app, pilot) -> None:
+    await app.screens_settled()
+    await pilot.pause()
 
 
 async def test_app_opens_on_the_sandbox_and_shows_the_demo_nur_and_an_offer(
@@ -31,57 +40,67 @@ async def test_app_opens_on_the_sandbox_and_shows_the_demo_nur_and_an_offer(
         assert "Synchronisé à" in text
 
         await pilot.press("3")
-        await pilot.pause()
-        assert app.query_one(TabbedContent).active == "offres"
-        offers = app.query_one("#offers", DataTable)
-        assert offers.row_count > 0
-        first = offers.get_row_at(0)
-        assert str(first[0]).startswith("AL")
-        assert str(first[0]) in screen_text(app)
-        assert app.query_one("#apply").disabled
+        await settle(app, pilot)
+        assert app.screen.query_one(TabbedContent).active == "offres"
+        offers = app.screen.query_one(OfferList)
+        assert 0 < offers.source.total <= 600  # the open ones of the 600
+        assert offers.has_focus
+        assert RENT.search(screen_text(app))
         assert "dossier incomplet" in screen_text(app)
     session.close()
 
 
-async def test_search_narrows_the_offers_with_folded_text(tmp_path: Path) -> None:
-    store = synced_store(tmp_path)
-    app = AlinApp(store, session=None)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press("slash")
-        await pilot.press(*"st denis")
-        await pilot.pause()
-        offers = app.query_one("#offers", DataTable)
-        assert offers.row_count > 0
-        communes = {str(offers.get_row_at(i)[1]) for i in range(offers.row_count)}
-        assert all("Saint-Denis" in c or "Denis" in c for c in communes), communes
+async def test_offres_at_80_columns_shows_what_answers_is_it_for_me(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Commune" in line)
+        for title in ("Type", "Surface", "Loyer + ch.", "Plafond", "Reste"):
+            assert title in header, header
+        rows = [line for line in lines if RENT.search(line)]
+        assert len(rows) >= 10
+        assert all(re.search(r"\d+ m²", row) for row in rows)
+        assert all(re.search(r"(sous|au-dessus) (PLAI|PLUS|PLS)|au-dessus", row) for row in rows)
+        assert all(re.search(r"(\d+ j|auj\.)\s*$", row) for row in rows), rows
 
 
-async def test_the_documents_tab_lists_each_person_with_states_and_reasons(
-    tmp_path: Path,
-) -> None:
-    store = synced_store(tmp_path)
-    app = AlinApp(store, session=None)
-    async with app.run_test(size=(120, 30)) as pilot:
+async def test_the_documents_tab_lists_each_person_with_states_and_reasons(store_of) -> None:
+    app = AlinApp(store_of("demo"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")
-        await pilot.pause()
-        table = app.query_one("#documents", DataTable)
-        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        await settle(app, pilot)
+        table = app.screen.query_one("#documents")
+        rows = [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
         assert len(rows) == 10
         rejected = [r for r in rows if r[2] == "refusée"]
         assert len(rejected) == 1 and rejected[0][3] == "illisible"
         assert sum(r[2] == "manquante" for r in rows) == 3
+        assert any(r[3].startswith("jusqu'au ") for r in rows)  # validity at 80 columns
 
 
-async def test_english_is_available(tmp_path: Path) -> None:
-    store = synced_store(tmp_path)
-    app = AlinApp(store, session=None, lang="en")
+async def test_a_piece_opens_with_its_drop_folder_name(store_of) -> None:
+    app = AlinApp(store_of("demo"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2", "enter")
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "pj-" in text and ".pdf" in text and "dossier de dépôt" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.query_one(TabbedContent).active == "pieces"
+
+
+async def test_english_is_complete_with_its_own_formats(store_of) -> None:
+    app = AlinApp(store_of("demo"), session=None, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = screen_text(app)
         assert "My demand" in text and "Dossier incomplete" in text
-        assert "Sync" in text
-
-
-def test_first_screen_snapshot(snap_compare, tmp_path: Path) -> None:
-    store = synced_store(tmp_path)
-    assert snap_compare(AlinApp(store, session=None), terminal_size=(80, 24))
+        assert "June 2026" in text or "2026" in text
+        await pilot.press("3")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert re.search(r"€\d[\d,]*\.\d\d", text), text
+        assert "Rent + ch." in text and "Ceiling" in text and "Left" in text

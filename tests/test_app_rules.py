@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Button, DataTable
+from textual.widgets import Button
 
 from alin_tui.devtools.demo import synced_store
 from alin_tui.ui.app import AlinApp
@@ -52,35 +52,41 @@ async def test_a_renewal_due_spells_out_the_risk(stores) -> None:
         assert "l'ancienneté perdue" in text
 
 
+async def _open_first_offer(app, pilot) -> None:
+    await pilot.press("3")
+    await app.screens_settled()
+    await pilot.press("enter")
+    await app.screens_settled()
+    await pilot.pause()
+
+
 async def test_apply_is_disabled_with_the_reasons_until_the_dossier_is_complete(stores) -> None:
     app = AlinApp(stores["demo"], session=None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("3")
+        await app.screens_settled()
         await pilot.pause()
-        assert app.query_one("#apply", Button).disabled
         text = " ".join(screen_text(app).split())
         assert "dossier incomplet : 4 pièce(s) à fournir ou remplacer" in text
+        await _open_first_offer(app, pilot)
+        assert app.screen.query_one("#offer-apply", Button).disabled
 
 
 async def test_apply_is_enabled_for_a_ready_dossier_and_shows_the_ceiling_figures(stores) -> None:
     app = AlinApp(stores["complet"], session=None)
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        table = app.query_one("#offers", DataTable)
-        assert table.row_count > 0
-        assert not app.query_one("#apply", Button).disabled
+        await _open_first_offer(app, pilot)
+        assert not app.screen.query_one("#offer-apply", Button).disabled
         text = " ".join(screen_text(app).split())
         assert "vous pouvez candidater" in text
-        assert "Revenu fiscal 21 500 €" in text.replace("\u202f", " ")
+        assert "Revenu fiscal 21 500 €" in text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 async def test_the_application_cap_blocks_with_its_reason(stores) -> None:
     app = AlinApp(stores["complet"], session=None, max_applications=0)
     async with app.run_test(size=(160, 40)) as pilot:
-        await pilot.press("3")
-        await pilot.pause()
-        assert app.query_one("#apply", Button).disabled
+        await _open_first_offer(app, pilot)
+        assert app.screen.query_one("#offer-apply", Button).disabled
         assert "le maximum" in screen_text(app)
 
 
@@ -94,10 +100,11 @@ async def test_a_full_disk_queues_nothing_and_says_so(stores, tmp_path) -> None:
     app = AlinApp(store, session=None)
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("3")
-        await pilot.pause()
+        await app.screens_settled()
         # The store refuses writes, as on a full disk or a read-only medium (real SQLite error).
         app.conn.execute("PRAGMA query_only = ON")
-        await pilot.press("enter", "enter")
+        await pilot.press("a", "enter")
+        await app.screens_settled()
         await pilot.pause()
         shown = [n.message for n in app._notifications]  # toasts are not in the SVG export
         assert any("Rien n'a été enregistré" in m for m in shown), shown

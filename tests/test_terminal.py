@@ -77,3 +77,82 @@ def _run_until(data: Path, needle: str, *, timeout: float) -> tuple[float, pyte.
             proc.kill()
             proc.wait()
         os.close(master)
+
+
+class Terminal:
+    """`alin-tui` in a real pseudo-terminal, its output read into a pyte screen."""
+
+    def __init__(self, data: Path, *, columns: int = 80, lines: int = 24) -> None:
+        self.screen = pyte.Screen(columns, lines)
+        self.stream = pyte.ByteStream(self.screen)
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        env = {**os.environ, "ALIN_DATA_DIR": str(data), "TERM": "xterm-256color"}
+        env.pop("ALIN_SERVER", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "alin_tui"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+        )
+        os.close(slave)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def wait_for(self, found, timeout: float = 30) -> str:
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            ready, _, _ = select.select([self.master], [], [], 0.1)
+            if ready:
+                self.stream.feed(os.read(self.master, 65536))
+            if found(self.text):
+                return self.text
+            assert self.proc.poll() is None, self.text
+        raise AssertionError("never happened:\n" + self.text)
+
+    def type(self, data: bytes) -> None:
+        os.write(self.master, data)  # one write: the keys arrive together, as from a fast typist
+
+    def close(self) -> None:
+        os.write(self.master, b"\x11")
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+
+
+def test_offres_at_80x24_shows_rents_and_keys_typed_together_land_where_they_should(
+    tmp_path: Path,
+) -> None:
+    import re
+
+    term = Terminal(tmp_path / "data")
+    try:
+        term.wait_for(lambda text: "Synchronisé à" in text)
+        term.type(b"3")
+        text = term.wait_for(
+            lambda text: "Reste" in text and re.search(r"\d,\d\d\s€", text) is not None
+        )
+        header = next(line for line in text.splitlines() if "Commune" in line)
+        assert "Loyer + ch." in header and "Plafond" in header and "Reste" in header
+        term.type(b"/evry")
+
+        def rows(text: str) -> list[str]:
+            return [line for line in text.splitlines() if re.search(r"\d,\d\d\s€", line)]
+
+        text = term.wait_for(
+            lambda text: "evry" in text and rows(text) and all("Évry" in r for r in rows(text))
+        )
+        assert text.splitlines()[3].strip() == "evry"  # the field holds every key, in order
+        term.type(b"\x1b2")  # Esc then 2, arriving in one read
+        text = term.wait_for(lambda text: "Personne" in text)
+        assert "™" not in text and "evry2" not in text
+    finally:
+        term.close()

@@ -1,5 +1,6 @@
 """`python -m alin_tui.devtools.screenshots [DIR]`: one SVG per tab of the demo, into DIR
-(default `screenshots/`), at 100×30."""
+(default `screenshots/`), at 80×24 (the size everything must fit) and 120×40, in French, and the
+offer detail and the apply confirmation."""
 
 from __future__ import annotations
 
@@ -19,13 +20,22 @@ async def _shoot(store: Path, out: Path, lang: str) -> list[Path]:
     from alin_tui.ui.app import AlinApp
 
     written = []
-    for tab in TABS:
+    shots = [
+        (tab, size, (str(i + 1),)) for size in ((80, 24), (120, 40)) for i, tab in enumerate(TABS)
+    ]
+    shots += [("offre", (80, 24), ("3", "down", "enter")), ("candidater", (80, 24), ("3", "a"))]
+    for name, size, keys in shots:
         app = AlinApp(store, session=None, lang=lang)
-        async with app.run_test(size=(100, 30)) as pilot:
-            app.action_tab(tab)
+        async with app.run_test(size=size) as pilot:
+            for key in keys:
+                await pilot.press(key)
+                await app.screens_settled()
             await pilot.pause()
             suffix = "" if lang == "fr" else f"-{lang}"
-            path = out / f"{TABS.index(tab) + 1}-{tab}{suffix}.svg"
+            number = (
+                TABS.index(name) + 1 if name in TABS else 5 + ("offre", "candidater").index(name)
+            )
+            path = out / f"{number}-{name}-{size[0]}x{size[1]}{suffix}.svg"
             app.save_screenshot(filename=path.name, path=str(out))
             written.append(path)
     return written
@@ -37,7 +47,7 @@ def main(argv: list[str]) -> int:
     os.environ["TZ"] = "UTC"
     time.tzset()
     with tempfile.TemporaryDirectory() as tmp:
-        store = synced_store(Path(tmp))
+        store = synced_store(Path(tmp), username="complet")
         written = asyncio.run(_shoot(store, out, "fr"))
     for path in written:
         print(path)

@@ -1,40 +1,32 @@
-"""The full-screen app: Ma demande, Pièces justificatives, Offres, Mes candidatures.
+"""The app: a thin shell around the main screen.
 
-It reads the local store (so it opens at once, even offline) and runs the headless sync session in
-a worker thread; results come back as messages and the views are re-read from the store.
+It holds what lives as long as the process: the translator, the store connection, the settings
+that shape the screen (theme, keymap, low bandwidth), and the one sync loop of this profile, run
+in a worker thread. Sync results come back as messages; the main screen re-reads the store.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
-from textual.app import App, ComposeResult
+from textual import events, on, work
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import (
-    Button,
-    DataTable,
-    Footer,
-    Header,
-    Input,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual.screen import Screen
 
+from alin_tui.config import DROP_FOLDER
 from alin_tui.domain import applying
-from alin_tui.store import actions
 from alin_tui.store.db import connect
-from alin_tui.ui import views
+from alin_tui.ui.bindings import localize
 from alin_tui.ui.i18n import Translator
 
-NARROW_WIDTH = 100
-OFFER_WINDOW = 200
+THEMES = {"dark": "textual-dark", "light": "textual-light", "ansi": "ansi-dark"}
 
 
 class SyncEvent(Message):
@@ -45,10 +37,38 @@ class SyncEvent(Message):
         self.event = event
 
 
+class KeyHandled(Message):
+    """Sent behind a key to the widget that receives it; it bubbles up the same path, so when it
+    reaches the app, everything that key set off (bindings, focus moves, dialogs) has run."""
+
+    def __init__(self, serial: int) -> None:
+        super().__init__()
+        self.serial = serial
+
+
+def _esc_then_char_is_two_keys() -> None:
+    """Textual reads ESC followed at once by a character as one key: Option-symbols of a Mac
+    keyboard (ESC 2 → « ™ ») or `alt+2`. Nothing here is bound to Alt, and people who press Esc
+    then 2 quickly (or over SSH, where both arrive together) mean two keys: drop the symbol table
+    so the parser reports `alt+…`, which `AlinApp` splits back into Esc and the character."""
+    from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+
+    for sequence in [
+        k
+        for k, v in ANSI_SEQUENCES_KEYS.items()
+        if len(k) == 2 and k[0] == "\x1b" and isinstance(v, str)
+    ]:
+        del ANSI_SEQUENCES_KEYS[sequence]
+
+
 class AlinApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "alin-tui"
     ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
+        Binding("ctrl+c", "help_quit", show=False, id="help-quit", system=True),
+    ]
 
     def __init__(
         self,
@@ -58,124 +78,125 @@ class AlinApp(App[None]):
         lang: str = "fr",
         sync_on_start: bool = True,
         max_applications: int = applying.DEFAULT_MAX_APPLICATIONS,
+        theme: str | None = None,
+        low_bandwidth: bool = False,
+        keymap: dict[str, str] | None = None,
+        drop_folder: Path | None = None,
     ) -> None:
         self.t = Translator(lang)
         super().__init__()
         self.store_path = store_path
+        self.drop_folder = drop_folder or store_path.parent / DROP_FOLDER
         self.session = session
         self.sync_on_start = sync_on_start
-        self._db = connect(store_path)
-        self._syncing = False
-        self.loop = None
-        self._query = ""
         self.max_applications = max_applications
-        self._model: views.ScreenModel | None = None
-        self._offer_id: str | None = None
-        self._translate_bindings()
-
-    # Every binding has an id (users remap through `set_keymap`); descriptions are catalog keys,
-    # translated per instance in `_translate_bindings`.
-    BINDINGS = [
-        Binding("f5", "sync", "keys.sync", id="sync"),
-        Binding("ctrl+r", "sync", "keys.sync", show=False, id="sync-alt"),
-        Binding("1", "tab('demande')", "tabs.demande", show=False, id="tab-demande"),
-        Binding("2", "tab('pieces')", "tabs.pieces", show=False, id="tab-pieces"),
-        Binding("3", "tab('offres')", "tabs.offres", show=False, id="tab-offres"),
-        Binding("4", "tab('candidatures')", "tabs.candidatures", show=False, id="tab-candidatures"),
-        Binding("slash", "search", "keys.search", id="search"),
-        Binding("ctrl+w", "withdraw", "keys.withdraw", show=False, id="withdraw"),
-        Binding("ctrl+e", "edit_contact", "keys.contact", id="contact"),
-        Binding("ctrl+a", "attention", "keys.attention", id="attention"),
-        Binding("ctrl+l", "link_number", "keys.link", show=False, id="link"),
-        Binding("ctrl+n", "renew", "keys.renew", show=False, id="renew"),
-        Binding("ctrl+u", "refresh_situation", "keys.refresh", show=False, id="refresh"),
-        Binding("ctrl+q", "quit", "keys.quit", id="quit", priority=True),
-    ]
-
-    def _translate_bindings(self) -> None:
+        self.low_bandwidth = low_bandwidth
+        self.wanted_theme = THEMES.get(theme or "dark", "textual-dark")
+        self.wanted_keymap = dict(keymap or {})
+        self._db = connect(store_path)
+        self.syncing = False
+        self.loop = None
+        localize(self, self.t)
         table = self._bindings.key_to_bindings
-        for key, bindings in table.items():
+        for key, bindings in table.items():  # Textual's own palette binding, in our words
             table[key] = [
-                replace(b, description=self.t(b.description))
-                if b.id and "." in b.description
+                replace(b, description=self.t("keys.palette"), tooltip="")
+                if b.action == "command_palette"
                 else b
                 for b in bindings
             ]
+        if low_bandwidth:
+            self.animation_level = "none"
+        _esc_then_char_is_two_keys()
+        self._keys_waiting: deque[events.Event] = deque()
+        self._key_in_flight: int | None = None
+        self._key_serial = 0
 
     @property
     def conn(self) -> sqlite3.Connection:
         return self._db
 
-    def compose(self) -> ComposeResult:
-        t = self.t
-        yield Header(icon="⌂")
-        with TabbedContent(id="tabs", initial="demande"):
-            with TabPane(t("tabs.demande"), id="demande"), VerticalScroll():
-                yield Static(id="summary")
-            with TabPane(t("tabs.pieces"), id="pieces"):
-                yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
-            with TabPane(t("tabs.offres"), id="offres"):
-                with Horizontal(id="offers-bar"):
-                    yield Input(placeholder=t("offres.search_placeholder"), id="offers-search")
-                yield Static(id="offers-count")
-                yield DataTable(id="offers", cursor_type="row", zebra_stripes=True)
-                with Horizontal(id="apply-bar"):
-                    yield Button(t("offres.apply"), id="apply", variant="primary", disabled=True)
-                    yield Static(id="apply-reason")
-            with TabPane(t("tabs.candidatures"), id="candidatures"):
-                yield Static(id="applications-empty")
-                yield DataTable(id="applications", cursor_type="row", zebra_stripes=True)
-        yield Static(id="status")
-        yield Footer()
+    def get_default_screen(self) -> Screen:
+        from alin_tui.ui.main import MainScreen
+
+        return MainScreen()
+
+    @property
+    def main(self):
+        """The main screen (the bottom of the stack, under any dialog)."""
+        return self.screen_stack[0]
 
     def on_mount(self) -> None:
-        t = self.t
-        self.query_one("#documents", DataTable).add_columns(
-            t("pieces.person"),
-            t("pieces.kind"),
-            t("pieces.state"),
-            t("pieces.reason"),
-            t("pieces.valid_until"),
-        )
-        self.query_one("#offers", DataTable).add_columns(
-            t("offres.reference"),
-            t("offres.commune"),
-            "Résidence" if t.lang == "fr" else "Residence",
-            t("offres.typology"),
-            t("offres.surface"),
-            t("offres.rent"),
-            t("eligibility.column"),
-            t("offres.closes"),
-        )
-        self.query_one("#applications", DataTable).add_columns(
-            t("candidatures.offer"),
-            t("candidatures.status"),
-            t("candidatures.rank"),
-            t("candidatures.created"),
-        )
-        self.refresh_views()
+        self.theme = self.wanted_theme
+        if self.wanted_keymap:
+            self._apply_keymap(self.wanted_keymap)
         if self.session is not None:
             from alin_tui.sync.loop import SyncLoop
 
             self.loop = SyncLoop(self.session, on_event=lambda e: self.post_message(SyncEvent(e)))
             self._run_sync_loop()
 
-    def on_resize(self) -> None:
-        self.screen.set_class(self.size.width < NARROW_WIDTH, "narrow")
+    def _apply_keymap(self, keymap: dict[str, str]) -> None:
+        known = binding_ids()
+        unknown = sorted(set(keymap) - known)
+        self.set_keymap({k: v for k, v in keymap.items() if k in known})
+        if unknown:
+            self.notify(
+                self.t("keymap.unknown", ids=", ".join(unknown), known=", ".join(sorted(known))),
+                severity="warning",
+                timeout=15,
+            )
 
-    # --- actions -------------------------------------------------------------------------
+    # --- keys, one at a time -----------------------------------------------------------------
 
-    def action_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = tab
-        target = {"pieces": "#documents", "offres": "#offers", "candidatures": "#applications"}.get(
-            tab
-        )
-        if target:
-            self.query_one(target).focus()
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal are handled one after the other: the next one is
+        delivered only once the previous one has run everywhere it goes. Textual would otherwise
+        post each key to the widget focused when it arrives, so a key typed right after `/`
+        would go to the list, not to the search field that `/` focuses."""
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if self._key_in_flight is not None:
+                self._keys_waiting.append(event)
+                return
+            await self._deliver(event)
+            return
+        await super().on_event(event)
 
-    def action_search(self) -> None:
-        self.action_tab("offres")
-        self.query_one("#offers-search", Input).focus()
+    async def _deliver(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key.startswith("alt+") and event.character:
+            # Esc then a character, read as one key by the terminal parser: two keys.
+            self._keys_waiting.appendleft(events.Key(event.character, event.character))
+            event = events.Key("escape", "\x1b")
+        target = self.focused or self.screen
+        await super().on_event(event)
+        if event.is_forwarded:
+            self._key_serial += 1
+            self._key_in_flight = self._key_serial
+            if not target.post_message(KeyHandled(self._key_serial)):
+                self._release(self._key_serial)
+            else:
+                # A key that closes its own widget never reports back: do not wait forever.
+                self.set_timer(0.5, lambda serial=self._key_serial: self._release(serial))
+        else:
+            self._release(None)
+
+    @on(KeyHandled)
+    def _key_handled(self, message: KeyHandled) -> None:
+        message.stop()
+        self._release(message.serial)
+
+    def _release(self, serial: int | None) -> None:
+        if serial is not None and serial != self._key_in_flight:
+            return
+        self._key_in_flight = None
+        if self._keys_waiting:
+            self.call_next(self._deliver_next)
+
+    async def _deliver_next(self) -> None:
+        if self._key_in_flight is None and self._keys_waiting:
+            await self._deliver(self._keys_waiting.popleft())
+
+    # --- sync -----------------------------------------------------------------------------
 
     def action_sync(self) -> None:
         """F5: a cycle now (the loop coalesces repeated asks)."""
@@ -193,172 +214,101 @@ class AlinApp(App[None]):
 
         if self.loop is not None:
             await asyncio.to_thread(self.loop.wait_idle, timeout)
+        await self.screens_settled()
+
+    async def screens_settled(self) -> None:
+        """Wait for the searches under way (tests; the sync loop's worker never completes)."""
+        import contextlib
+
+        from textual.worker import WorkerCancelled
+
+        for worker in [w for w in self.workers if w.group != "sync"]:
+            with contextlib.suppress(WorkerCancelled):  # a search made stale by a newer one
+                await worker.wait()
 
     def on_sync_event(self, message: SyncEvent) -> None:
         from alin_tui.sync.loop import CycleStarted
 
-        self._syncing = isinstance(message.event, CycleStarted)
-        if self._syncing:
-            self._show_status()
-        else:
-            self.refresh_views()
-
-    # --- domain actions (queued offline, sent by the next sync) ---------------------------
-
-    @on(Button.Pressed, "#apply")
-    def action_apply(self) -> None:
-        if self._offer_id is None or self.query_one("#apply", Button).disabled:
+        self.syncing = isinstance(message.event, CycleStarted)
+        main = self.main
+        if self.syncing:
+            main.show_status()
             return
-        offer_id = self._offer_id
-        self._after_action(
-            lambda: actions.apply(self.conn, offer_id, max_applications=self.max_applications)
-        )
+        report = getattr(message.event, "report", None)
+        main.refresh_views(offers_changed=bool(report is not None and report.changes))
 
-    def action_withdraw(self) -> None:
-        table = self.query_one("#applications", DataTable)
-        if table.row_count == 0:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self._after_action(lambda: actions.withdraw(self.conn, str(key)))
+    def action_help_quit(self) -> None:
+        self.notify(self.t("keys.how_to_quit"))
 
-    def action_edit_contact(self) -> None:
-        from alin_tui.store import applicant
-        from alin_tui.ui.screens import ContactScreen
+    # --- command palette: the app's own actions, in the user's language ---------------------
 
-        pulled, shown_data = applicant.load_both(self.conn)
-        if pulled.demand is None:
-            self.notify(self.t("refusal.demand_inactive"), severity="warning")
-            return
-        shown = shown_data.demand or {}
-        base_version = int(pulled.demand.get("version") or 0)
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from alin_tui.ui.main import MainScreen
 
-        def done(changed: dict[str, str] | None) -> None:
-            if changed:
-                self._after_action(lambda: actions.update_demand(self.conn, changed, base_version))
-
-        self.push_screen(ContactScreen(self.t, shown), done)
-
-    def action_link_number(self) -> None:
-        from alin_tui.ui.screens import LinkScreen
-
-        def done(typed: str | None) -> None:
-            if typed:
-                self._after_action(lambda: actions.link_number(self.conn, typed))
-
-        today = self._model.today if self._model else None
-        self.push_screen(LinkScreen(self.t, today), done)
-
-    def action_attention(self) -> None:
-        from alin_tui.store import outbox
-        from alin_tui.ui.screens import AttentionScreen
-
-        rows = outbox.rows(self.conn, states=("failed", "conflict"))
-
-        def done(choice) -> None:
-            if not choice:
-                return
-            action, row = choice
-            if action == "mine":  # the user's values again, on the current version
-                self._after_action(lambda: actions.keep_mine(self.conn, row.key))
-            else:
-                self._after_action(lambda: actions.acknowledge(self.conn, row.key))
-
-        self.push_screen(AttentionScreen(self.t, rows), done)
-
-    def action_renew(self) -> None:
-        self._after_action(lambda: actions.renew(self.conn))
-
-    def action_refresh_situation(self) -> None:
-        self._after_action(lambda: actions.refresh_situation(self.conn))
-
-    def _after_action(self, do) -> None:
-        """Run a local action (check + queue in one transaction) and say what happened. A write
-        that fails (disk full, read-only store) queues nothing and says so."""
         t = self.t
-        try:
-            outcome = do()
-        except sqlite3.Error as exc:
-            self.notify(t("actions.failed", error=str(exc)), severity="error", timeout=10)
+        main = self.main
+        if not isinstance(main, MainScreen):
             return
-        if outcome.refusal is not None:
-            code = outcome.refusal.code
-            count = len(outcome.refusal.missing) or self.max_applications
-            self.notify(t(f"refusal.{code}", count=count), severity="warning")
-        elif outcome.queued is not None or outcome.dropped:
-            self.notify(t("actions.queued"))
-        self.refresh_views()
-        self.action_sync()
+        for tab in ("demande", "pieces", "offres", "candidatures"):
+            yield SystemCommand(
+                t(f"tabs.{tab}"), t("palette.tab"), lambda tab=tab: main.action_tab(tab)
+            )
+        for action, key in (
+            (main.action_search, "search"),
+            (self.action_sync, "sync"),
+            (main.action_contact, "contact"),
+            (main.action_link_number, "link"),
+            (main.action_renew, "renew"),
+            (main.action_refresh_situation, "refresh"),
+            (main.action_attention, "attention"),
+            (main.action_help, "help"),
+        ):
+            yield SystemCommand(t(f"keys.{key}"), t(f"palette.{key}"), action)
+        if main.model is not None:
+            from alin_tui.ui import views
 
-    # --- views ---------------------------------------------------------------------------
+            for app in main.model.applications:
+                if app.get("status") in applying.OPEN_STATUSES:
+                    offer = main.model.offers_of_applications.get(app.get("offer_id", ""))
+                    title = views.offer_title(t, offer)
+                    yield SystemCommand(
+                        t("palette.withdraw", offer=title),
+                        t("palette.withdraw_help"),
+                        lambda a=app["id"]: main.ask_withdraw(a),
+                    )
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("keys.quit"), t("palette.quit"), self.action_quit)
 
-    def refresh_views(self) -> None:
-        t = self.t
-        model = self._model = views.read_screen_model(self.conn)
-        name, summary = views.overview(t, model)
-        self.sub_title = name
-        self.query_one("#summary", Static).update(summary)
-        docs = self.query_one("#documents", DataTable)
-        docs.clear()
-        docs.add_rows(views.documents(t, model))
-        apps = self.query_one("#applications", DataTable)
-        apps.clear()
-        app_rows = views.application_rows(t, model)
-        for key, cells in app_rows:
-            apps.add_row(*cells, key=key)
-        empty = self.query_one("#applications-empty", Static)
-        empty.update("" if app_rows else t("candidatures.none"))
-        empty.display = not app_rows
-        self._load_offers()
-        self._show_status()
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
 
-    def _show_apply_state(self) -> None:
-        if self._model is None:
-            return
-        enabled, sentence = views.apply_state(
-            self.conn, self.t, self._model, self._offer_id, self.max_applications
-        )
-        self.query_one("#apply", Button).disabled = not enabled
-        self.query_one("#apply-reason", Static).update(sentence)
-
-    @on(DataTable.RowSelected, "#offers")
-    def _offer_selected(self, event: DataTable.RowSelected) -> None:
-        """Enter on an offer moves to the apply button: a second Enter confirms."""
-        button = self.query_one("#apply", Button)
-        if not button.disabled:
-            button.focus()
-
-    @on(DataTable.RowHighlighted, "#offers")
-    def _offer_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._offer_id = event.row_key.value if event.row_key else None
-        self._show_apply_state()
-
-    def _show_status(self) -> None:
-        status = self.query_one("#status", Static)
-        line, kind = views.sync_line(self.conn, self.t, syncing=self._syncing)
-        status.update(line)
-        for k in ("ok", "busy", "warn", "error"):
-            status.set_class(k == kind, f"-{k}")
-
-    @on(Input.Changed, "#offers-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._query = event.value
-        self._load_offers()
-
-    def _load_offers(self) -> None:
-        assert self._model is not None
-        rows, total = views.offer_rows(
-            self.conn, self.t, self._model, self._query, limit=OFFER_WINDOW
-        )
-        table = self.query_one("#offers", DataTable)
-        table.clear()
-        for key, cells in rows:
-            table.add_row(*cells, key=key)
-        count = self.query_one("#offers-count", Static)
-        count.update(
-            self.t("offres.count", shown=len(rows), total=total) if total else self.t("offres.none")
-        )
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder"))
+            )
 
     def on_unmount(self) -> None:
         if self.loop is not None:
             self.loop.stop()
         self._db.close()
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a keymap may name."""
+    from alin_tui.ui import dialogs, offer_detail
+    from alin_tui.ui.components import candidatures, offer_list, offres, pieces
+    from alin_tui.ui.main import MainScreen
+
+    classes = (
+        AlinApp,
+        MainScreen,
+        offres.OffresPane,
+        offres.SearchInput,
+        offer_list.OfferList,
+        pieces.PiecesPane,
+        candidatures.CandidaturesPane,
+        dialogs.Dialog,
+        dialogs.ConfirmDialog,
+        offer_detail.OfferScreen,
+    )
+    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}

@@ -31,6 +31,37 @@ class Translator:
                 return node.format(**params) if params else node
         return key
 
+    # Dates, money and numbers in the language's format (the widgets never format by hand).
+    def money(self, cents: int | None) -> str:
+        from alin_tui.ui import format
+
+        return format.money(cents, self.lang)
+
+    def money_whole(self, cents: int | None) -> str:
+        from alin_tui.ui import format
+
+        return format.money_whole(cents, self.lang)
+
+    def number(self, n: int | float) -> str:
+        from alin_tui.ui import format
+
+        return format.number(n, self.lang)
+
+    def date(self, day: Any) -> str:
+        from alin_tui.ui import format
+
+        return format.date_long(day, self.lang)
+
+    def date_short(self, day: Any) -> str:
+        from alin_tui.ui import format
+
+        return format.date_short(day, self.lang)
+
+    def time(self, moment: Any) -> str:
+        from alin_tui.ui import format
+
+        return format.time_hm(moment, self.lang)
+
 
 def _lookup(node: Any, parts: list[str]) -> Any:
     """Nested tables, where a key may itself hold dots (`operation."link.create"`)."""

@@ -1,14 +1,15 @@
 """Read models for the screens: what each tab shows, computed from the local store and the rules.
 
 Pure functions of a connection and a translator; the widgets only lay the result out. Every
-server value goes through `clean` and into plain `Text` (never markup).
+server value goes through `clean` and into plain `Text` (never markup). Rows carry their key
+(slot id, application id, offer id) so that a refresh updates them in place.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.table import Table
@@ -24,23 +25,27 @@ from alin_tui.store import offers as offer_store
 from alin_tui.store.sync_state import server_today
 from alin_tui.sync.status import read_sync
 from alin_tui.ui.i18n import Translator
-from alin_tui.ui.text import clean, date_fr, euros
+from alin_tui.ui.text import clean
+
+FINANCINGS = ("PLAI", "PLUS", "PLS")
+ZONES = ("paris", "idf", "other")
 
 
 @dataclass(frozen=True)
 class ScreenModel:
     """Everything the screens need, read once per refresh: the stage from the pulled data, the
-    lists with the pending overlay (a queued change shows at once)."""
+    lists with the optimistic rows of queued changes (a queued change shows at once)."""
 
     today: dt.date
     demand: Any
     link: Any
     slots: list
     persons: list[Person]
-    applications: list[dict[str, Any]]  # with the overlay: queued ones are `_pending`
+    applications: list[dict[str, Any]]  # shown values; queued ones carry `_pending`
     documents_shown: dict[str, dict[str, Any]]
     standing: Standing
     category: int
+    offers_of_applications: dict[str, dict[str, Any] | None] = field(default_factory=dict)
 
 
 def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
@@ -49,7 +54,11 @@ def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
     demand, link, slots = pulled.demand_rule(), pulled.link_rule(), pulled.slots()
     persons = pulled.person_rules()
     apps = [{"id": aid, **v} for aid, v in shown.applications.items()]
+    apps.sort(key=lambda a: (str(a.get("created_at") or "~"), a["id"]), reverse=True)
     category = eligibility.household_category(persons, today) if persons else 1
+    offers = {
+        a["offer_id"]: offer_store.get(conn, a["offer_id"]) for a in apps if a.get("offer_id")
+    }
     return ScreenModel(
         today,
         demand,
@@ -60,22 +69,39 @@ def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
         shown.documents,
         compute_stage(demand, link, slots, today),
         category,
+        offers,
     )
 
 
-def overview(t: Translator, model: ScreenModel) -> tuple[str, Table]:
-    """The applicant's name (for the header) and the Ma demande summary."""
+# --- Ma demande ----------------------------------------------------------------------------
+
+
+def applicant_name(t: Translator, model: ScreenModel) -> str:
+    person = next((p for p in model.persons if p.role == "applicant"), None)
+    if person is None:
+        return t("app.no_applicant")
+    return clean(f"{person.first_name} {person.last_name}").strip()
+
+
+def grid(rows: list[tuple[str, Text]], label_width: int = 28) -> Table:
+    """Label and value, two columns; long values wrap at word boundaries."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, max_width=label_width)
+    table.add_column(overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+class _Rows(list):
+    def add_row(self, label: str, value: Text) -> None:
+        self.append((label, value))
+
+
+def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
+    """The Ma demande summary: stage, next step, number, link, renewal, dossier."""
     today, demand, link, standing = model.today, model.demand, model.link, model.standing
-    applicant = next((p for p in model.persons if p.role == "applicant"), None)
-    name = (
-        clean(f"{applicant.first_name} {applicant.last_name}").strip()
-        if applicant
-        else t("app.no_applicant")
-    )
-
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(overflow="fold")
+    grid = _Rows()
     grid.add_row(t("demande.stage"), Text(t(f"stage.{standing.stage}"), style="bold"))
     grid.add_row(t("demande.next_step"), Text(t(f"next_step.{standing.next_step}")))
     if standing.situation is not None:
@@ -88,20 +114,16 @@ def overview(t: Translator, model: ScreenModel) -> tuple[str, Table]:
     grid.add_row(t("demande.nur"), Text(shown))
     if demand is not None:
         radiated = demand.status == "radiated"
-        status = (
-            t("demande.radiated", code=clean(demand.radiation_code or "?"))
-            if radiated
-            else t("demande.active")
-        )
+        status = t("demande.radiated") if radiated else t("demande.active")
         grid.add_row(t("demande.status"), Text(status, style="bold red" if radiated else ""))
-        grid.add_row(t("demande.first_filed"), Text(date_fr(demand.first_filed_on)))
+        grid.add_row(t("demande.first_filed"), Text(t.date(demand.first_filed_on)))
         if demand.attestation_on is not None:
-            grid.add_row(t("demande_extra.attestation"), Text(date_fr(demand.attestation_on)))
+            grid.add_row(t("demande_extra.attestation"), Text(t.date(demand.attestation_on)))
         elif demand.first_filed_on is not None and not radiated:
             due = lifecycle.attestation_due_by(demand.first_filed_on)
             grid.add_row(
                 t("demande_extra.attestation"),
-                Text(t("demande_extra.attestation_due", date=date_fr(due))),
+                Text(t("demande_extra.attestation_due", date=t.date(due))),
             )
         if demand.expires_on is not None and not radiated:
             grid.add_row(t("demande.expires"), _countdown(t, demand.expires_on, today))
@@ -109,7 +131,8 @@ def overview(t: Translator, model: ScreenModel) -> tuple[str, Table]:
                 grid.add_row(
                     "",
                     Text(
-                        t("demande.renewal_risk", date=date_fr(demand.expires_on)), style="bold red"
+                        t("demande.renewal_risk", date=t.date(demand.expires_on)),
+                        style="bold red",
                     ),
                 )
     if link is not None:
@@ -129,7 +152,9 @@ def overview(t: Translator, model: ScreenModel) -> tuple[str, Table]:
         grid.add_row(
             t("demande.dossier"), Text(dossier_text, style="green" if not blockers else "yellow")
         )
-    return name, grid
+    open_apps = [a for a in model.applications if a.get("status") in applying.OPEN_STATUSES]
+    grid.add_row(t("tabs.candidatures"), Text(t("demande.applications", count=len(open_apps))))
+    return list(grid)
 
 
 def _countdown(t: Translator, expires_on: dt.date, today: dt.date) -> Text:
@@ -143,10 +168,28 @@ def _countdown(t: Translator, expires_on: dt.date, today: dt.date) -> Text:
         lifecycle.RenewalLevel.OVERDUE: "bold red",
         lifecycle.RenewalLevel.DUE: "bold yellow",
     }.get(level, "")
-    return Text(f"{date_fr(expires_on)} ({when})", style=style)
+    return Text(f"{t.date(expires_on)} ({when})", style=style)
 
 
-def documents(t: Translator, model: ScreenModel) -> list[tuple[Text, ...]]:
+# --- Pièces ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SlotRow:
+    """One line of the checklist, every cell as text; the table picks its columns by width."""
+
+    key: str
+    person: Text
+    piece: Text
+    state: Text
+    reason: Text
+    valid_until: Text
+    reason_or_validity: Text
+    slot_id: Text
+    detail: dict[str, str]
+
+
+def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
     """The checklist per person, in catalogue order, with effective states and reasons."""
     order = {p.id: i for i, p in enumerate(model.persons)}
     people = {p.id: p for p in model.persons}
@@ -167,18 +210,38 @@ def documents(t: Translator, model: ScreenModel) -> list[tuple[Text, ...]]:
         ok = state in ("received", "accepted") or not slot.required
         style = "green" if ok else "red" if state in ("rejected", "expired") else "yellow"
         label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
+        state_text = (
+            Text(t("doc_state.queued"), style="italic")
+            if queued
+            else Text(t(f"doc_state.{state}"), style=style)
+        )
+        reason = clean(slot.reason or "")
+        until = t("pieces.until", date=t.date_short(slot.valid_until)) if slot.valid_until else ""
         rows.append(
-            (
-                Text(who),
-                Text(label),
-                Text(t("doc_state.queued"), style="italic")
-                if queued
-                else Text(t(f"doc_state.{state}"), style=style),
-                Text(clean(slot.reason or "")),
-                Text(date_fr(slot.valid_until) if slot.valid_until else ""),
+            SlotRow(
+                key=slot.slot_id,
+                person=Text(who),
+                piece=Text(label),
+                state=state_text,
+                reason=Text(reason),
+                valid_until=Text(t.date(slot.valid_until) if slot.valid_until else ""),
+                reason_or_validity=Text(reason or until, style="red" if reason else ""),
+                slot_id=Text(clean(slot.slot_id), style="dim"),
+                detail={
+                    "slot_id": clean(slot.slot_id),
+                    "person": who,
+                    "piece": label,
+                    "state": state_text.plain,
+                    "reason": reason,
+                    "valid_until": t.date(slot.valid_until) if slot.valid_until else "",
+                    "kind": slot.kind,
+                },
             )
         )
     return rows
+
+
+# --- Offres ----------------------------------------------------------------------------------
 
 
 def offer_eligibility(model: ScreenModel, offer: dict[str, Any]) -> eligibility.Eligibility:
@@ -193,35 +256,85 @@ def offer_eligibility(model: ScreenModel, offer: dict[str, Any]) -> eligibility.
     )
 
 
-def offer_rows(
-    conn: sqlite3.Connection, t: Translator, model: ScreenModel, query: str, limit: int = 200
-) -> tuple[list[tuple[str, tuple[Text, ...]]], int]:
-    total = offer_store.count(conn, query=query)
-    rows = []
-    for o in offer_store.page(conn, query=query, limit=limit):
-        e = offer_eligibility(model, o)
-        if e.eligible is None:
-            mark = Text(t("eligibility.unknown"), style="dim")
-        elif e.eligible:
-            mark = Text(t("eligibility.under", financing=e.financing), style="green")
-        else:
-            mark = Text(t("eligibility.over", financing=e.financing), style="red")
-        rows.append(
-            (
-                o["id"],
-                (
-                    Text(clean(o["reference"])),
-                    Text(clean(f"{o['commune']} ({o['postal_code']})")),
-                    Text(clean(o["residence_title"])),
-                    Text(clean(o["typology"])),
-                    Text(f"{o['surface_m2']:.0f} m²", justify="right"),
-                    Text(euros(o["rent_cents"] + o["charges_cents"]), justify="right"),
-                    mark,
-                    Text(date_fr(o["closes_on"])),
-                ),
-            )
-        )
-    return rows, total
+def eligible_pairs(model: ScreenModel) -> frozenset[tuple[str, str]]:
+    """The (financing, zone) pairs whose ceiling the household's income is under: the "eligible
+    only" filter as a set the store can match in SQL."""
+    return frozenset(
+        (f, z)
+        for f in FINANCINGS
+        for z in ZONES
+        if offer_eligibility(model, {"financing": f, "zone": z}).eligible
+    )
+
+
+def ceiling_mark(t: Translator, e: eligibility.Eligibility) -> Text:
+    if e.eligible is None:
+        return Text(t("eligibility.unknown"), style="dim")
+    if e.eligible:
+        return Text(t("eligibility.under", financing=e.financing), style="green")
+    return Text(t("eligibility.over", financing=e.financing), style="red")
+
+
+def days_left_text(t: Translator, closes_on: Any, today: dt.date) -> Text:
+    try:
+        day = dt.date.fromisoformat(str(closes_on)[:10])
+    except ValueError:
+        return Text("—")
+    left = (day - today).days
+    if left <= 0:
+        return Text(t("offres.today"), style="bold red")
+    return Text(t("offres.days", days=left), style="bold yellow" if left <= 7 else "")
+
+
+def offer_cells(t: Translator, model: ScreenModel, o: dict[str, Any]) -> dict[str, Text]:
+    """Every column the Offres list may show, for one offer."""
+    e = offer_eligibility(model, o)
+    floor = o.get("floor")
+    return {
+        "commune": Text(clean(f"{o['commune']} ({o['postal_code']})")),
+        "typology": Text(clean(o["typology"])),
+        "surface": Text(f"{o['surface_m2']:.0f} m²", justify="right"),
+        "rent": Text(t.money(o["rent_cents"] + o["charges_cents"]), justify="right"),
+        "ceiling": ceiling_mark(t, e),
+        "left": days_left_text(t, o.get("closes_on"), model.today),
+        "reference": Text(clean(o["reference"])),
+        "residence": Text(clean(o["residence_title"])),
+        "closes": Text(t.date_short(o.get("closes_on"))),
+        "financing": Text(clean(o["financing"])),
+        "floor": Text("" if floor is None else t("offres.floor_short", floor=floor)),
+        "address": Text(clean(o.get("address"))),
+    }
+
+
+def offer_detail(t: Translator, model: ScreenModel, o: dict[str, Any]) -> list[tuple[str, Text]]:
+    """Every field of an offer, in words."""
+    e = offer_eligibility(model, o)
+    grid = _Rows()
+    floor = o.get("floor")
+    lift = t("offres.lift") if o.get("lift") else t("offres.no_lift")
+    rows = [
+        ("offres.commune", clean(f"{o['commune']} ({o['postal_code']})")),
+        ("offres.address", clean(o.get("address"))),
+        ("offres.residence", clean(o["residence_title"])),
+        ("offres.reference", clean(o["reference"])),
+        ("offres.typology", clean(o["typology"])),
+        ("offres.surface", f"{o['surface_m2']:.0f} m²"),
+        (
+            "offres.floor",
+            f"{t('offres.floor_short', floor=floor)} · {lift}" if floor is not None else lift,
+        ),
+        ("offres.rent_only", t.money(o["rent_cents"])),
+        ("offres.charges", t.money(o["charges_cents"])),
+        ("offres.rent", t.money(o["rent_cents"] + o["charges_cents"])),
+        ("offres.financing", clean(o["financing"])),
+        ("offres.available", t.date(o.get("available_on"))),
+    ]
+    for key, value in rows:
+        grid.add_row(t(key), Text(value))
+    left = days_left_text(t, o.get("closes_on"), model.today)
+    grid.add_row(t("offres.closes"), Text(f"{t.date(o.get('closes_on'))} ({left.plain})"))
+    grid.add_row(t("eligibility.column"), Text(eligibility_text(t, e)))
+    return list(grid)
 
 
 def apply_state(
@@ -231,8 +344,8 @@ def apply_state(
     offer_id: str | None,
     max_applications: int,
 ) -> tuple[bool, str]:
-    """Whether the apply button is enabled and the sentence under it: every reason, or the
-    eligibility figures of the selected offer when it may go."""
+    """Whether applying is possible and the sentence that says so: every reason, or the
+    eligibility figures of the offer when it may go. Without an offer, the dossier-wide reasons."""
     offer = offer_store.get(conn, offer_id) if offer_id else None
     found = applying.refusals(
         offer_id=offer_id or "",
@@ -245,16 +358,16 @@ def apply_state(
         max_applications=max_applications,
     )
     if offer_id is None:
-        found = [r for r in found if r.code != "offer_unknown"]
+        found = [r for r in found if r.code not in ("offer_unknown", "offer_closed")]
     if found:
-        reasons = "; ".join(_refusal_text(t, r, model) for r in found)
+        reasons = "; ".join(refusal_text(t, r, model) for r in found)
         return False, t("offres.apply_blocked", reason=reasons)
     e = offer_eligibility(model, offer) if offer else None
-    detail = _eligibility_text(t, e) if e else ""
+    detail = eligibility_text(t, e) if e else ""
     return True, (t("offres.apply_ready") + (" " + detail if detail else ""))
 
 
-def _refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -> str:
+def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -> str:
     if refusal.code == "dossier_incomplete":
         return t("refusal.dossier_incomplete", count=len(refusal.missing))
     if refusal.code == "application_limit":
@@ -263,7 +376,7 @@ def _refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) 
     return t(f"refusal.{refusal.code}")
 
 
-def _eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
+def eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
     if e.income_euros is None:
         return t("eligibility.no_income")
     if e.eligible is None or e.ceiling_euros is None:
@@ -271,33 +384,85 @@ def _eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
     key = "eligibility.detail_under" if e.eligible else "eligibility.detail_over"
     return t(
         key,
-        income=euros(e.income_euros * 100).replace(",00", ""),
+        income=t.money_whole(e.income_euros * 100),
         financing=e.financing,
         year=e.year,
-        ceiling=euros(e.ceiling_euros * 100).replace(",00", ""),
+        ceiling=t.money_whole(e.ceiling_euros * 100),
         category=e.category,
     )
 
 
-def application_rows(t: Translator, model: ScreenModel) -> list[tuple[str, tuple[Text, ...]]]:
+def offer_title(t: Translator, o: dict[str, Any] | None) -> str:
+    """An offer named as people name it: commune, type, rent with charges, reference."""
+    if o is None:
+        return t("candidatures.offer_gone")
+    return t(
+        "offres.title",
+        commune=clean(o["commune"]),
+        typology=clean(o["typology"]),
+        rent=t.money(o["rent_cents"] + o["charges_cents"]),
+        reference=clean(o["reference"]),
+    )
+
+
+# --- Mes candidatures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    key: str
+    offer_id: str
+    offer: Text
+    reference: Text
+    status: Text
+    rank: Text
+    created: Text
+    title: str
+    open: bool
+
+
+def application_status(t: Translator, value: dict[str, Any]) -> str:
+    status = str(value.get("status"))
+    if value.get("_pending"):
+        return t("app_status.withdraw_queued" if status == "withdrawn" else "app_status.queued")
+    return t(f"app_status.{status}")
+
+
+def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
     rows = []
     for value in model.applications:
+        offer = model.offers_of_applications.get(value.get("offer_id", ""))
         rank = value.get("rank")
-        status = t(f"app_status.{value.get('status')}")
-        if value.get("_pending"):
-            status += f" ({t('sync.queued')})"
+        pending = bool(value.get("_pending"))
+        status = str(value.get("status"))
+        style = "italic" if pending else {"accepted": "green", "refused": "red"}.get(status, "")
+        description = (
+            t(
+                "candidatures.describe",
+                commune=clean(f"{offer['commune']} ({offer['postal_code']})"),
+                typology=clean(offer["typology"]),
+                rent=t.money(offer["rent_cents"] + offer["charges_cents"]),
+            )
+            if offer
+            else t("candidatures.offer_gone")
+        )
         rows.append(
-            (
-                value["id"],
-                (
-                    Text(clean(value.get("offer_id"))),
-                    Text(status, style="italic" if value.get("_pending") else ""),
-                    Text(str(rank) if rank else "—", justify="right"),
-                    Text(date_fr(value.get("created_at"))),
-                ),
+            ApplicationRow(
+                key=value["id"],
+                offer_id=str(value.get("offer_id") or ""),
+                offer=Text(description),
+                reference=Text(clean(offer["reference"]) if offer else "—"),
+                status=Text(application_status(t, value), style=style),
+                rank=Text(str(rank) if rank else "—", justify="right"),
+                created=Text(t.date_short(value.get("created_at")) if not pending else "—"),
+                title=offer_title(t, offer),
+                open=status in applying.OPEN_STATUSES,
             )
         )
     return rows
+
+
+# --- status line ---------------------------------------------------------------------------
 
 
 def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False) -> tuple[str, str]:
@@ -310,13 +475,13 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
             "sync.offline",
             error=clean(status.last_error or "").rstrip(". "),
             pending=status.pending,
-            next=_hhmm(status.next_try_at),
+            next=t.time(status.next_try_at),
         ), "warn"
     if status.state == "error":
         return t(
             "sync.stalled",
             error=clean(status.last_error or "").rstrip(". "),
-            next=_hhmm(status.next_try_at),
+            next=t.time(status.next_try_at),
         ), "error"
     if syncing or status.pending:
         line = t("sync.syncing", pending=status.pending)
@@ -325,13 +490,4 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
         return line, "busy"
     if not status.ever_synced:
         return t("sync.never"), "warn"
-    return t("sync.synced", time=_hhmm(status.last_sync_at)), "ok"
-
-
-def _hhmm(stamp: str | None) -> str:
-    if not stamp:
-        return "—"
-    moment = dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%H:%M")
+    return t("sync.synced", time=t.time(status.last_sync_at)), "ok"

@@ -1,0 +1,274 @@
+"""Dialogs: one base class (a modal that `Esc` cancels, laid out the same way), and the dialogs
+built on it: confirm an action, edit the contact details, link the number, deal with what needs
+attention, a document slot's detail.
+
+A dialog returns what the user chose; the caller turns it into a store action (`store/actions.py`),
+so no state changes here.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from alin_tui.ui.bindings import localize
+from alin_tui.ui.i18n import Translator
+from alin_tui.ui.text import clean
+
+R = TypeVar("R")
+
+
+class Dialog(ModalScreen[R], Generic[R]):
+    """A framed modal: a title, a body, a row of buttons; `Esc` cancels (returns None)."""
+
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > .dialog {
+        width: 76; max-width: 100%; height: auto; max-height: 100%; padding: 0 1;
+        border: round $primary; background: $surface;
+    }
+    Dialog .title { text-style: bold; }
+    Dialog .buttons { height: auto; margin-top: 1; }
+    Dialog .buttons Button { margin-right: 2; }
+    Dialog Input { margin-bottom: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="dialog-cancel")]
+
+    def __init__(self, t: Translator) -> None:
+        super().__init__()
+        self.t = t
+        localize(self, t)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog[bool]):
+    """Says what will happen; `Entrée` confirms, `Esc` cancels. Nothing is done here."""
+
+    BINDINGS = [Binding("enter", "confirm", "keys.confirm", id="dialog-confirm", priority=True)]
+
+    def __init__(self, t: Translator, title: str, body: str, confirm: str) -> None:
+        super().__init__(t)
+        self.title_text, self.body, self.confirm = title, body, confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            yield Static(Text(self.body))
+            with Horizontal(classes="buttons"):
+                yield Button(self.confirm, id="confirm", variant="primary", compact=True)
+                yield Button(self.t("dialog.cancel"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#confirm", Button).focus()
+
+    def action_confirm(self) -> None:
+        focused = self.focused
+        self.dismiss(not (isinstance(focused, Button) and focused.id == "cancel"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm")
+
+
+CONTACT_FIELDS = ("email", "phone", "address")
+
+
+class ContactDialog(Dialog[dict[str, str] | None]):
+    """Email, phone and address of the demand; returns the changed fields (or None)."""
+
+    def __init__(self, t: Translator, values: dict[str, Any]) -> None:
+        super().__init__(t)
+        self.values = {k: clean(values.get(k) or "") for k in CONTACT_FIELDS}
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with VerticalScroll(classes="dialog"):
+            yield Static(t("contact.title"), classes="title")
+            yield Static(t("contact.explain"))
+            for key in CONTACT_FIELDS:
+                yield Label(t(f"contact.{key}"))
+                yield Input(self.values[key], id=f"contact-{key}", max_length=300)
+            with Horizontal(classes="buttons"):
+                yield Button(t("contact.save"), id="contact-save", variant="primary", compact=True)
+                yield Button(t("dialog.cancel"), id="contact-cancel", compact=True)
+
+    def on_input_submitted(self) -> None:
+        self._save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "contact-save":
+            self._save()
+        else:
+            self.dismiss(None)
+
+    def _save(self) -> None:
+        changed = {}
+        for key in CONTACT_FIELDS:
+            value = self.query_one(f"#contact-{key}", Input).value.strip()
+            if value != self.values[key]:
+                changed[key] = value
+        self.dismiss(changed or None)
+
+
+class LinkDialog(Dialog[str | None]):
+    """Type the unique number (NUR/NUD) to link the demand on AL-in; checked as typed."""
+
+    DEFAULT_CSS = """
+    LinkDialog #link-feedback { height: auto; min-height: 2; }
+    LinkDialog #link-feedback.-error { color: $error; }
+    """
+
+    def __init__(self, t: Translator, today) -> None:
+        super().__init__(t)
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with Vertical(classes="dialog"):
+            yield Static(t("link.title"), classes="title")
+            yield Static(t("link.explain"))
+            yield Input(placeholder="111 1023 517879 GDPUB", id="link-nur", max_length=40)
+            yield Static(id="link-feedback")
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    t("link.save"), id="link-save", variant="primary", disabled=True, compact=True
+                )
+                yield Button(t("dialog.cancel"), id="link-cancel", compact=True)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        from alin_tui.domain import nur
+
+        feedback = self.query_one("#link-feedback", Static)
+        save = self.query_one("#link-save", Button)
+        try:
+            number = nur.normalize(event.value)
+        except nur.InvalidNur as exc:
+            feedback.update(Text(str(exc)) if event.value.strip() else "")
+            feedback.set_class(bool(event.value.strip()), "-error")
+            save.disabled = True
+            return
+        warnings = nur.warnings(number, self.today)
+        feedback.update(Text(nur.display(number) + ("\n" + " ".join(warnings) if warnings else "")))
+        feedback.set_class(False, "-error")
+        save.disabled = False
+
+    def on_input_submitted(self) -> None:
+        if not self.query_one("#link-save", Button).disabled:
+            self.dismiss(self.query_one("#link-nur", Input).value)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "link-save":
+            self.dismiss(self.query_one("#link-nur", Input).value)
+        else:
+            self.dismiss(None)
+
+
+class AttentionDialog(Dialog[tuple[str, Any] | None]):
+    """The refusals and conflicts still open. A refusal is acknowledged; a conflict is settled
+    by choosing the user's values or the national file's. Returns (choice, row) or None."""
+
+    DEFAULT_CSS = """
+    AttentionDialog > .dialog { border: round $warning; width: 90; max-height: 90%; }
+    AttentionDialog .item { margin-bottom: 1; }
+    AttentionDialog .buttons { margin-top: 0; margin-bottom: 1; }
+    """
+
+    def __init__(self, t: Translator, rows: list[Any]) -> None:
+        super().__init__(t)
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with VerticalScroll(classes="dialog"):
+            yield Static(t("attention.title"), classes="title")
+            if not self.rows:
+                yield Static(t("attention.none"))
+            for index, row in enumerate(self.rows):
+                result = row.result or {}
+                if row.state == "conflict":
+                    mine = row.args.get("fields", {})
+                    server = result.get("server_value") or {}
+                    lines = [t("attention.conflict", name=t(f"operation.{row.name}"))]
+                    for key, value in mine.items():
+                        lines.append(
+                            t(
+                                "attention.both",
+                                field=t(f"contact.{key}"),
+                                mine=clean(value),
+                                theirs=clean(server.get(key)),
+                            )
+                        )
+                    yield Static(Text("\n".join(lines)), classes="item")
+                    with Horizontal(classes="buttons"):
+                        yield Button(
+                            t("attention.keep_mine"),
+                            id=f"mine-{index}",
+                            variant="primary",
+                            compact=True,
+                        )
+                        yield Button(t("attention.keep_theirs"), id=f"theirs-{index}", compact=True)
+                else:
+                    yield Static(
+                        Text(
+                            t(
+                                "attention.refused",
+                                name=t(f"operation.{row.name}"),
+                                message=clean(result.get("message")),
+                            )
+                        ),
+                        classes="item",
+                    )
+                    with Horizontal(classes="buttons"):
+                        yield Button(t("attention.ok"), id=f"ok-{index}", compact=True)
+            yield Button(t("attention.close"), id="attention-close", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        action, _, index = (event.button.id or "").partition("-")
+        if action in ("mine", "theirs", "ok"):
+            self.dismiss((action, self.rows[int(index)]))
+        else:
+            self.dismiss(None)
+
+
+class SlotDialog(Dialog[None]):
+    """One piece of the checklist: what it is, its state, why it was refused, until when it is
+    valid, and how to add it through the drop folder."""
+
+    def __init__(self, t: Translator, detail: dict[str, str], drop_folder: str) -> None:
+        super().__init__(t)
+        self.detail, self.drop_folder = detail, drop_folder
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table
+
+        t, d = self.t, self.detail
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(t("pieces.kind"), Text(d["piece"]))
+        grid.add_row(t("pieces.person"), Text(d["person"]))
+        grid.add_row(t("pieces.state"), Text(d["state"]))
+        if d["reason"]:
+            grid.add_row(t("pieces.reason"), Text(d["reason"]))
+        if d["valid_until"]:
+            grid.add_row(t("pieces.valid_until"), Text(d["valid_until"]))
+        grid.add_row(t("pieces.slot_id"), Text(d["slot_id"]))
+        with VerticalScroll(classes="dialog"):
+            yield Static(Text(d["piece"]), classes="title")
+            yield Static(grid)
+            yield Static(
+                Text(t("pieces.how_to_drop", file=d["slot_id"] + ".pdf", folder=self.drop_folder)),
+                classes="hint",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button(t("attention.close"), id="close", variant="primary", compact=True)
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)

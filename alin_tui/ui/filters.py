@@ -1,0 +1,127 @@
+"""The Offres filters: place, type, maximum rent, minimum surface, closing soon, under the
+ceiling only, and the sort. Returns the chosen query (or None when cancelled)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from alin_tui.domain.offer_query import SORTS, OfferQuery
+from alin_tui.ui.dialogs import Dialog
+from alin_tui.ui.i18n import Translator
+
+TYPOLOGIES = ("studio", "T1", "T2", "T3", "T4", "T5", "T6")
+CLOSING = (7, 14, 30)
+
+
+class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
+    DEFAULT_CSS = """
+    FiltersDialog Select { margin-bottom: 1; }
+    FiltersDialog #filters-error { color: $error; height: auto; }
+    FiltersDialog Horizontal.pair { height: auto; }
+    FiltersDialog Horizontal.pair > * { width: 1fr; }
+    """
+
+    def __init__(
+        self, t: Translator, chosen: OfferQuery, eligible_only: bool, communes: list[str]
+    ) -> None:
+        super().__init__(t)
+        self.chosen, self.eligible_only, self.communes = chosen, eligible_only, communes
+
+    def compose(self) -> ComposeResult:
+        t, q = self.t, self.chosen
+        with VerticalScroll(classes="dialog"):
+            yield Static(t("filters.title"), classes="title")
+            yield Label(t("filters.place"))
+            yield Input(
+                q.place or "",
+                id="filter-place",
+                max_length=80,
+                suggester=SuggestFromList(self.communes, case_sensitive=False),
+            )
+            with Horizontal(classes="pair"):
+                yield Select(
+                    [(t("filters.any_type"), "")] + [(x, x) for x in TYPOLOGIES],
+                    value=q.typology or "",
+                    allow_blank=False,
+                    id="filter-typology",
+                )
+                yield Select(
+                    [(t("filters.any_closing"), 0)]
+                    + [(t("filters.closing_in", days=d), d) for d in CLOSING],
+                    value=q.closing_within_days or 0,
+                    allow_blank=False,
+                    id="filter-closing",
+                )
+            with Horizontal(classes="pair"):
+                yield Label(t("filters.max_rent"))
+                yield Label(t("filters.min_surface"))
+            with Horizontal(classes="pair"):
+                yield Input(
+                    "" if q.max_rent_cents is None else str(q.max_rent_cents // 100),
+                    id="filter-rent",
+                    max_length=7,
+                    restrict=r"[0-9]*",
+                )
+                yield Input(
+                    "" if q.min_surface_m2 is None else f"{q.min_surface_m2:.0f}",
+                    id="filter-surface",
+                    max_length=4,
+                    restrict=r"[0-9]*",
+                )
+            yield Select(
+                [(t("filters.sort", sort=t(f"sort.{s}")), s) for s in SORTS],
+                value=q.sort,
+                allow_blank=False,
+                id="filter-sort",
+            )
+            yield Checkbox(t("filters.eligible_only"), self.eligible_only, id="filter-eligible")
+            yield Static(id="filters-error")
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    t("filters.apply"), id="filters-apply", variant="primary", compact=True
+                )
+                yield Button(t("filters.reset"), id="filters-reset", compact=True)
+                yield Button(t("dialog.cancel"), id="filters-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            widget.cursor_blink = False
+
+    def on_input_submitted(self) -> None:
+        self._apply()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "filters-apply":
+            self._apply()
+        elif event.button.id == "filters-reset":
+            self.dismiss((OfferQuery(), False))
+        else:
+            self.dismiss(None)
+
+    def _apply(self) -> None:
+        rent = self.query_one("#filter-rent", Input).value.strip()
+        surface = self.query_one("#filter-surface", Input).value.strip()
+        try:
+            rent_cents = int(rent) * 100 if rent else None
+            min_surface = float(surface) if surface else None
+        except ValueError:
+            rent_cents = min_surface = None
+        if min_surface is not None and not math.isfinite(min_surface):
+            min_surface = None
+        closing = self.query_one("#filter-closing", Select).value
+        query = dataclasses.replace(
+            self.chosen,
+            place=self.query_one("#filter-place", Input).value.strip() or None,
+            typology=self.query_one("#filter-typology", Select).value or None,
+            max_rent_cents=rent_cents,
+            min_surface_m2=min_surface,
+            closing_within_days=int(closing) or None,
+            sort=self.query_one("#filter-sort", Select).value,
+        )
+        self.dismiss((query, self.query_one("#filter-eligible", Checkbox).value))

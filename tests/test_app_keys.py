@@ -1,0 +1,152 @@
+"""Keys as people type them: in a burst (a fast typist, a paste, a slow SSH link delivering
+several keys at once), every key lands where it should. A burst is simulated by posting all the
+keys to the app before it handles the first, which is what the terminal driver does."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, TabbedContent
+
+from alin_tui.ui.app import AlinApp
+from alin_tui.ui.components.offer_list import OfferList
+from alin_tui.ui.components.offres import SearchInput
+from alin_tui.ui.dialogs import ContactDialog
+from tests.conftest import screen_text
+
+
+def burst(app, *keys: str) -> None:
+    for key in keys:
+        char = key if len(key) == 1 else {"slash": "/", "escape": "\x1b", "enter": "\r"}.get(key)
+        app.post_message(events.Key(key, char))
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.screens_settled()
+    await pilot.pause()
+
+
+async def test_slash_then_a_word_without_pause_lands_whole_in_the_search(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "3", "slash", "e", "v", "r", "y")
+        await settle(app, pilot)
+        search = app.screen.query_one(SearchInput)
+        assert search.value == "evry"
+        assert search.has_focus
+        assert "Évry" in screen_text(app)
+
+
+async def test_escape_then_a_digit_leaves_the_field_and_switches_tab(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "e", "v", "r", "y", "escape", "2")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "evry"
+        assert app.screen.query_one(TabbedContent).active == "pieces"
+
+
+async def test_escape_and_digit_read_as_one_alt_key_are_still_two_keys(store_of) -> None:
+    """Over SSH, Esc and 2 can arrive in one read: the terminal parser reports `alt+2`."""
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "t")
+        app.post_message(events.Key("alt+2", "2"))
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "t"
+        assert app.screen.query_one(TabbedContent).active == "pieces"
+
+
+async def test_a_second_escape_clears_the_search(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "t", "o", "u", "r", "s", "escape")
+        await settle(app, pilot)
+        offers = app.screen.query_one(OfferList)
+        assert offers.has_focus and app.screen.query_one(SearchInput).value == "tours"
+        narrowed = offers.source.total
+        burst(app, "escape")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == ""
+        assert offers.source.total > narrowed
+
+
+async def test_digits_type_into_the_search_and_switch_tabs_elsewhere(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "9", "3")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "93"
+        assert app.screen.query_one(TabbedContent).active == "offres"
+        burst(app, "escape", "4")
+        await settle(app, pilot)
+        assert app.screen.query_one(TabbedContent).active == "candidatures"
+
+
+async def test_a_paste_lands_whole_in_the_search(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        app.post_message(events.Paste("saint-denis\nt3 "))
+        burst(app, "x")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "saint-denis t3x"
+
+
+async def test_control_keys_work_while_the_search_field_has_focus(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "a", "ctrl+e")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ContactDialog)
+        burst(app, "escape")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "a"
+
+
+async def test_question_mark_lists_the_keys_of_the_current_tab_in_french(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await pilot.press("3", "question_mark")
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Dans l'onglet Offres" in text
+        for words in ("Candidater", "Filtres", "Trier", "Synchroniser", "Changer d'onglet"):
+            assert words in text, words
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("HelpScreen")
+
+
+async def test_the_command_palette_speaks_french_and_lists_the_apps_actions(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert "Chercher une commande" in screen_text(app)
+        await pilot.press(*"synchro")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert "Synchroniser maintenant" in screen_text(app)
+
+
+async def test_keys_can_be_remapped_and_unknown_names_are_reported(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None, keymap={"search": "f2", "nope": "f3"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2", "a", "b")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "ab"
+        shown = [n.message for n in app._notifications]
+        assert any("nope" in m and "Raccourcis inconnus" in m for m in shown), shown
+
+
+async def test_every_text_field_in_a_dialog_leaves_with_escape(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        field = app.screen.query_one(Input)
+        assert field.has_focus
+        burst(app, "1", "2", "escape", "3")
+        await settle(app, pilot)
+        assert app.screen.query_one(TabbedContent).active == "offres"
