@@ -104,3 +104,72 @@ async def test_english_is_complete_with_its_own_formats(store_of) -> None:
         text = screen_text(app)
         assert re.search(r"€\d[\d,]*\.\d\d", text), text
         assert "Rent + ch." in text and "Ceiling" in text and "Left" in text
+
+
+async def test_the_contact_dialog_refuses_a_wrong_email_and_sends_nothing(store_of) -> None:
+    from textual.widgets import Input
+
+    from alin_tui.store import outbox
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+e")
+        await settle(app, pilot)
+        email = app.screen.query_one("#contact-email", Input)
+        assert email.has_focus  # typing goes to the first field at once
+        email.value = "zz"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Ce n'est pas une adresse de courriel" in text
+        assert outbox.rows(app.conn) == []
+        email.value = "moussa.dasilva@exemple.fr"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert [r.name for r in outbox.rows(app.conn)] == ["demand.update"]
+
+
+async def test_renewing_asks_first(store_of) -> None:
+    from alin_tui.store import outbox
+    from alin_tui.ui.dialogs import ConfirmDialog
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert outbox.rows(app.conn) == []
+
+
+async def test_offer_columns_line_up_with_their_titles_at_every_width(store_of) -> None:
+    from textual import events
+
+    for size, typed in (((80, 24), ""), ((80, 24), "evry"), ((200, 50), ""), ((120, 40), "t3")):
+        app = AlinApp(store_of("complet"), session=None)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("slash")
+            app.post_message(events.Paste(typed))
+            await pilot.press("escape")
+            await settle(app, pilot)
+            lines = screen_text(app).splitlines()
+            header = next(line for line in lines if line.startswith("Commune"))
+            rows = [line for line in lines if RENT.search(line)]
+            assert rows
+            for row in rows:  # the rent ends where its title ends
+                title_end = header.index("Loyer + ch.") + len("Loyer + ch.")
+                assert row[title_end - 1] == "€", (size, typed, header, row)
+
+
+async def test_my_applications_keep_every_column_when_the_window_shrinks(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("3", "a", "enter", "4")
+        await settle(app, pilot)
+        await pilot.resize_terminal(100, 30)
+        await settle(app, pilot)
+        await pilot.pause(0.2)
+        text = screen_text(app)
+        for title in ("Offre", "Statut", "Rang", "Déposée le"):
+            assert title in text, text

@@ -264,6 +264,23 @@ class AlinApp(App[None]):
             (main.action_help, "help"),
         ):
             yield SystemCommand(t(f"keys.{key}"), t(f"palette.{key}"), action)
+        from alin_tui.ui.components.offres import OffresPane
+
+        offres = main.query_one(OffresPane)
+
+        def in_offres(action):
+            def run() -> None:
+                main.action_tab("offres")
+                action()
+
+            return run
+
+        for action, key in (
+            (offres.action_filters, "filters"),
+            (offres.action_sort, "sort"),
+            (offres.action_eligible, "eligible"),
+        ):
+            yield SystemCommand(t(f"keys.{key}"), t(f"palette.{key}"), in_offres(action))
         if main.model is not None:
             from alin_tui.ui import views
 
@@ -296,6 +313,7 @@ class AlinApp(App[None]):
 def binding_ids() -> set[str]:
     """Every binding id a keymap may name."""
     from alin_tui.ui import dialogs, offer_detail
+    from alin_tui.ui.bindings import ids_of
     from alin_tui.ui.components import candidatures, offer_list, offres, pieces
     from alin_tui.ui.main import MainScreen
 
@@ -311,4 +329,4 @@ def binding_ids() -> set[str]:
         dialogs.ConfirmDialog,
         offer_detail.OfferScreen,
     )
-    return {b.id for cls in classes for b in cls.BINDINGS if isinstance(b, Binding) and b.id}
+    return ids_of(*classes)

@@ -22,5 +22,17 @@ def localize(node: DOMNode, t: Translator) -> None:
         ]
 
 
+def ids_of(*classes: type) -> set[str]:
+    """The binding ids declared by these classes (what a keymap may name)."""
+    from textual.binding import Binding
+
+    return {
+        b.id
+        for cls in classes
+        for b in getattr(cls, "BINDINGS", ())
+        if isinstance(b, Binding) and b.id
+    }
+
+
 def _is_key(text: str) -> bool:
     return "." in text and " " not in text and text.islower()

@@ -37,6 +37,8 @@ class Dialog(ModalScreen[R], Generic[R]):
     Dialog .buttons { height: auto; margin-top: 1; }
     Dialog .buttons Button { margin-right: 2; }
     Dialog Input { margin-bottom: 1; }
+    Dialog Input.-textual-compact { margin-bottom: 0; background: $boost; }
+    Dialog .error { color: $error; height: auto; }
     """
     BINDINGS = [Binding("escape", "cancel", "keys.cancel", id="dialog-cancel")]
 
@@ -44,6 +46,14 @@ class Dialog(ModalScreen[R], Generic[R]):
         super().__init__()
         self.t = t
         localize(self, t)
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):  # no blinking cursor: a repaint twice a second over SSH
+            field.cursor_blink = False
+        # Typing goes to the first field at once (not to the frame around it).
+        first = next(iter(self.query(Input)), None)
+        if first is not None:
+            self.set_focus(first)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -94,7 +104,10 @@ class ContactDialog(Dialog[dict[str, str] | None]):
             yield Static(t("contact.explain"))
             for key in CONTACT_FIELDS:
                 yield Label(t(f"contact.{key}"))
-                yield Input(self.values[key], id=f"contact-{key}", max_length=300)
+                yield Input(self.values[key], id=f"contact-{key}", max_length=300, compact=True)
+                error = Static(id=f"contact-{key}-error", classes="error")
+                error.display = False
+                yield error
             with Horizontal(classes="buttons"):
                 yield Button(t("contact.save"), id="contact-save", variant="primary", compact=True)
                 yield Button(t("dialog.cancel"), id="contact-cancel", compact=True)
@@ -102,13 +115,32 @@ class ContactDialog(Dialog[dict[str, str] | None]):
     def on_input_submitted(self) -> None:
         self._save()
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("contact-")
+        if key in CONTACT_FIELDS:
+            self._check(key)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "contact-save":
             self._save()
         else:
             self.dismiss(None)
 
+    def _check(self, key: str) -> bool:
+        """Show what is wrong with one field under it; True when it is acceptable."""
+        from alin_tui.domain.contact import problem
+
+        value = self.query_one(f"#contact-{key}", Input).value
+        found = problem(key, value) if value.strip() != self.values[key] else None
+        error = self.query_one(f"#contact-{key}-error", Static)
+        error.update(self.t(f"contact.{found}") if found else "")
+        error.display = found is not None
+        return found is None
+
     def _save(self) -> None:
+        checks = [self._check(key) for key in CONTACT_FIELDS]
+        if not all(checks):
+            return  # each wrong field says why; nothing is sent
         changed = {}
         for key in CONTACT_FIELDS:
             value = self.query_one(f"#contact-{key}", Input).value.strip()

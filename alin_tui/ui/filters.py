@@ -22,6 +22,8 @@ CLOSING = (7, 14, 30)
 class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
     DEFAULT_CSS = """
     FiltersDialog Select { margin-bottom: 1; }
+    FiltersDialog Horizontal.pair > Label { padding-right: 2; }
+    FiltersDialog Horizontal.pair > * { margin-right: 2; }
     FiltersDialog #filters-error { color: $error; height: auto; }
     FiltersDialog Horizontal.pair { height: auto; }
     FiltersDialog Horizontal.pair > * { width: 1fr; }
@@ -43,12 +45,14 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
                 id="filter-place",
                 max_length=80,
                 suggester=SuggestFromList(self.communes, case_sensitive=False),
+                compact=True,
             )
             with Horizontal(classes="pair"):
                 yield Select(
                     [(t("filters.any_type"), "")] + [(x, x) for x in TYPOLOGIES],
                     value=q.typology or "",
                     allow_blank=False,
+                    compact=True,
                     id="filter-typology",
                 )
                 yield Select(
@@ -56,6 +60,7 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
                     + [(t("filters.closing_in", days=d), d) for d in CLOSING],
                     value=q.closing_within_days or 0,
                     allow_blank=False,
+                    compact=True,
                     id="filter-closing",
                 )
             with Horizontal(classes="pair"):
@@ -67,17 +72,20 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
                     id="filter-rent",
                     max_length=7,
                     restrict=r"[0-9]*",
+                    compact=True,
                 )
                 yield Input(
                     "" if q.min_surface_m2 is None else f"{q.min_surface_m2:.0f}",
                     id="filter-surface",
                     max_length=4,
                     restrict=r"[0-9]*",
+                    compact=True,
                 )
             yield Select(
                 [(t("filters.sort", sort=t(f"sort.{s}")), s) for s in SORTS],
                 value=q.sort,
                 allow_blank=False,
+                compact=True,
                 id="filter-sort",
             )
             yield Checkbox(t("filters.eligible_only"), self.eligible_only, id="filter-eligible")
@@ -88,10 +96,6 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
                 )
                 yield Button(t("filters.reset"), id="filters-reset", compact=True)
                 yield Button(t("dialog.cancel"), id="filters-cancel", compact=True)
-
-    def on_mount(self) -> None:
-        for widget in self.query(Input):
-            widget.cursor_blink = False
 
     def on_input_submitted(self) -> None:
         self._apply()

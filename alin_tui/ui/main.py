@@ -125,6 +125,7 @@ class MainScreen(Screen[None]):
         self.app.action_sync()
 
     def action_help(self) -> None:
+        from alin_tui.ui.bindings import ids_of
         from alin_tui.ui.help import HelpScreen, describe
 
         t = self.t
@@ -144,9 +145,15 @@ class MainScreen(Screen[None]):
                 for b in group
             ]
         nav = [(t("help.digits"), t("help.digits_text")), (t("help.esc"), t("help.esc_text"))]
-        everywhere = [b for group in self._bindings.key_to_bindings.values() for b in group] + [
-            b for group in self.app._bindings.key_to_bindings.values() for b in group
+        own = ids_of(type(self), type(self.app), pane, OfferList)
+        everywhere = [
+            b
+            for node in (self, self.app)
+            for group in node._bindings.key_to_bindings.values()
+            for b in group
+            if b.id in own and not (b.id or "").startswith("tab-")
         ]
+        here_bindings = [b for b in here_bindings if b.id in own]
         sections = [
             (t("help.this_tab", tab=t(f"tabs.{tab}")), describe(self.app, t, here_bindings)),
             (t("help.everywhere"), nav + describe(self.app, t, everywhere)),
@@ -202,7 +209,8 @@ class MainScreen(Screen[None]):
             self.conn, t, self.model, offer_id, self.app.max_applications
         )
         if not enabled:
-            self.notify(sentence, severity="warning", timeout=8)
+            self.app.clear_notifications()
+            self.notify(sentence, severity="warning", timeout=6)
             return
         title = views.offer_title(t, offer)
         self._confirm(
@@ -251,7 +259,7 @@ class MainScreen(Screen[None]):
 
         pulled, shown_data = applicant.load_both(self.conn)
         if pulled.demand is None:
-            self.notify(self.t("refusal.demand_inactive"), severity="warning")
+            self.notify(self.t("contact.no_demand"), severity="warning")
             return
         shown = shown_data.demand or {}
         base_version = int(pulled.demand.get("version") or 0)
@@ -297,7 +305,15 @@ class MainScreen(Screen[None]):
         self.app.push_screen(AttentionDialog(self.t, rows), done)
 
     def action_renew(self) -> None:
-        self.run_action_now(lambda: actions.renew(self.conn), self.t("actions.queued"))
+        """Renewing is an official act on the national file: it asks first."""
+        from alin_tui.ui.dialogs import ConfirmDialog
+
+        t = self.t
+        self._confirm(
+            ConfirmDialog(t, t("confirm.renew_title"), t("confirm.renew_body"), t("keys.renew")),
+            lambda: actions.renew(self.conn),
+            t("actions.queued"),
+        )
 
     def action_refresh_situation(self) -> None:
         self.run_action_now(lambda: actions.refresh_situation(self.conn), self.t("actions.queued"))
@@ -319,7 +335,8 @@ class MainScreen(Screen[None]):
             return
         if outcome.refusal is not None:
             assert self.model is not None
-            self.notify(views.refusal_text(t, outcome.refusal, self.model), severity="warning")
+            reason = views.refusal_text(t, outcome.refusal, self.model)
+            self.notify(t("actions.refused", reason=reason), severity="warning", timeout=6)
         elif outcome.unknown is not None:
             self.notify(t("candidatures.offer_gone"), severity="warning")
         elif (outcome.queued is not None or outcome.dropped) and said:

@@ -208,7 +208,7 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
         state = effective_state(slot.state, slot.valid_until, model.today)
         queued = model.documents_shown.get(slot.slot_id, {}).get("_local_state")
         ok = state in ("received", "accepted") or not slot.required
-        style = "green" if ok else "red" if state in ("rejected", "expired") else "yellow"
+        style = "green" if ok else "bold red" if state in ("rejected", "expired") else "bold yellow"
         label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
         state_text = (
             Text(t("doc_state.queued"), style="italic")
@@ -225,7 +225,7 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
                 state=state_text,
                 reason=Text(reason),
                 valid_until=Text(t.date(slot.valid_until) if slot.valid_until else ""),
-                reason_or_validity=Text(reason or until, style="red" if reason else ""),
+                reason_or_validity=Text(reason or until, style="bold red" if reason else ""),
                 slot_id=Text(clean(slot.slot_id), style="dim"),
                 detail={
                     "slot_id": clean(slot.slot_id),
@@ -272,7 +272,7 @@ def ceiling_mark(t: Translator, e: eligibility.Eligibility) -> Text:
         return Text(t("eligibility.unknown"), style="dim")
     if e.eligible:
         return Text(t("eligibility.under", financing=e.financing), style="green")
-    return Text(t("eligibility.over", financing=e.financing), style="red")
+    return Text(t("eligibility.over", financing=e.financing), style="bold red")
 
 
 def days_left_text(t: Translator, closes_on: Any, today: dt.date) -> Text:
@@ -301,7 +301,7 @@ def offer_cells(t: Translator, model: ScreenModel, o: dict[str, Any]) -> dict[st
         "residence": Text(clean(o["residence_title"])),
         "closes": Text(t.date_short(o.get("closes_on"))),
         "financing": Text(clean(o["financing"])),
-        "floor": Text("" if floor is None else t("offres.floor_short", floor=floor)),
+        "floor": Text("" if floor is None else str(floor), justify="right"),
         "address": Text(clean(o.get("address"))),
     }
 
@@ -439,7 +439,7 @@ def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
         description = (
             t(
                 "candidatures.describe",
-                commune=clean(f"{offer['commune']} ({offer['postal_code']})"),
+                commune=clean(offer["commune"]),
                 typology=clean(offer["typology"]),
                 rent=t.money(offer["rent_cents"] + offer["charges_cents"]),
             )

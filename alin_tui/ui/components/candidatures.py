@@ -16,8 +16,8 @@ from alin_tui.ui.i18n import Translator
 
 COLUMNS = (
     ("offer", "candidatures.offer", None, 0),
-    ("reference", "offres.reference", 12, 110),
-    ("status", "candidatures.status", 24, 0),
+    ("reference", "offres.reference", 16, 110),
+    ("status", "candidatures.status", 22, 0),
     ("rank", "candidatures.rank", 5, 0),
     ("created", "candidatures.created", 11, 0),
 )
@@ -62,6 +62,7 @@ class CandidaturesPane(Vertical):
         self._rows = views.application_rows(self.t, model)
         self.query_one("#applications-empty").display = not self._rows
         self.table.display = bool(self._rows)
+        self.query_one("#applications-hint").display = bool(self._rows)
         self._paint()
 
     def on_resize(self) -> None:

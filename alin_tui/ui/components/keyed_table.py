@@ -19,7 +19,7 @@ class KeyedTable(DataTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        self._columns_shown: tuple[tuple[str, str], ...] = ()
+        self._columns_shown: tuple[tuple[str, str, int | None], ...] = ()
         self._rows_shown: list[tuple[str, tuple[str, ...]]] = []
 
     @property
@@ -35,7 +35,7 @@ class KeyedTable(DataTable):
         rows: Sequence[tuple[str, Cells]],
     ) -> None:
         """`columns`: (key, label, width or None); `rows`: (key, cells in column order)."""
-        wanted_columns = tuple((key, label) for key, label, _ in columns)
+        wanted_columns = tuple((key, label, width) for key, label, width in columns)
         plain = [(key, tuple(c.plain + "\0" + str(c.style) for c in cells)) for key, cells in rows]
         if wanted_columns == self._columns_shown and plain == self._rows_shown:
             return  # nothing changed: no repaint, no cursor move
@@ -43,7 +43,7 @@ class KeyedTable(DataTable):
         same_rows = [k for k, _ in plain] == [k for k, _ in self._rows_shown]
         if wanted_columns == self._columns_shown and same_rows:
             for (key, cells), (_, old), (_, new) in zip(rows, self._rows_shown, plain, strict=True):
-                for (column, _), cell, before, after in zip(
+                for (column, _, _), cell, before, after in zip(
                     wanted_columns, cells, old, new, strict=True
                 ):
                     if before != after:
@@ -53,6 +53,7 @@ class KeyedTable(DataTable):
         with self.app.batch_update():
             scroll_y = self.scroll_y
             self.clear(columns=wanted_columns != self._columns_shown)
+            self.scroll_x = 0
             if wanted_columns != self._columns_shown:
                 for key, label, width in columns:
                     self.add_column(label, key=key, width=width)

@@ -40,14 +40,14 @@ COLUMNS = (
     Column("commune", "offres.commune", None),
     Column("residence", "offres.residence", None, from_width=118),
     Column("address", "offres.address", None, from_width=190),
-    Column("reference", "offres.reference", 12, from_width=118),
+    Column("reference", "offres.reference", 16, from_width=118),
     Column("typology", "offres.typology", 6),
     Column("surface", "offres.surface", 7, justify="right"),
     Column("rent", "offres.rent", 12, justify="right"),
     Column("financing", "offres.financing", 7, from_width=190),
-    Column("floor", "offres.floor", 7, from_width=190),
-    Column("ceiling", "eligibility.column", 13),
-    Column("closes", "offres.closes", 11, from_width=118),
+    Column("floor", "offres.floor", 5, from_width=190, justify="right"),
+    Column("ceiling", "eligibility.column", 14),
+    Column("closes", "offres.closes", 11, from_width=150),
     Column("left", "offres.left", 8, justify="right"),
 )
 
@@ -58,11 +58,14 @@ def layout(width: int) -> list[tuple[Column, int]]:
     fixed = sum(c.width or 0 for c in shown) + len(shown) - 1
     flex = [c for c in shown if c.width is None]
     room = max(8 * len(flex), width - fixed)
-    out = []
-    for i, c in enumerate(flex):
-        share = room // len(flex) + (1 if i < room % len(flex) else 0)
-        out.append((c, share))
-    widths = dict((c.key, w) for c, w in out)
+    widths: dict[str, int] = {}
+    # The commune comes first (up to 30 cells, the longest names with their postal code); the
+    # columns that share the rest (residence, address) get what is left.
+    first, others = flex[0], flex[1:]
+    widths[first.key] = min(room - 8 * len(others), 30) if others else room
+    rest = room - widths[first.key]
+    for i, c in enumerate(others):
+        widths[c.key] = rest // len(others) + (1 if i < rest % len(others) else 0)
     return [(c, c.width if c.width is not None else widths[c.key]) for c in shown]
 
 
@@ -121,7 +124,7 @@ class OfferList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"offer-list--cursor", "offer-list--cursor-blurred"}
     DEFAULT_CSS = """
-    OfferList { height: 1fr; scrollbar-size-vertical: 1; }
+    OfferList { height: 1fr; scrollbar-size-vertical: 1; overflow-y: scroll; }
     OfferList > .offer-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     OfferList > .offer-list--cursor-blurred { background: $block-cursor-blurred-background; }
     """

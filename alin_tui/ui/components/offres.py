@@ -115,6 +115,7 @@ class OffresPane(Vertical):
             id="offers-search",
             max_length=MAX_TYPED,
             compact=True,
+            select_on_focus=False,
         )
         yield Static(id="offers-info")
         yield OfferHeader(id="offers-header")
@@ -173,12 +174,22 @@ class OffresPane(Vertical):
     @work(thread=True, exclusive=True, group="offer-count")
     def _count(self, generation: int, query: OfferQuery, keep: bool) -> None:
         """Count the matches off the main thread; a newer query makes this answer stale."""
-        with self._reader_lock:
-            if self._reader is None:
-                self._reader = sqlite3.connect(self.store_path, check_same_thread=False)
-            today = self.model.today if self.model else None
-            total = offer_store.query_count(self._reader, query, today)
+        try:
+            with self._reader_lock:
+                if self._reader is None:
+                    self._reader = sqlite3.connect(self.store_path, check_same_thread=False)
+                today = self.model.today if self.model else None
+                total = offer_store.query_count(self._reader, query, today)
+        except sqlite3.Error as exc:  # a damaged or locked store: say so, keep the app up
+            self.app.call_from_thread(self._failed, generation, str(exc))
+            return
         self.app.call_from_thread(self._counted, generation, query, keep, total)
+
+    def _failed(self, generation: int, error: str) -> None:
+        if generation == self._generation:
+            self.query_one("#offers-info", Static).update(
+                Text(self.t("offres.store_error", error=error), style="bold red")
+            )
 
     def _counted(self, generation: int, query: OfferQuery, keep: bool, total: int) -> None:
         if generation != self._generation or self.conn is None or self.model is None:
@@ -190,9 +201,10 @@ class OffresPane(Vertical):
     def _show_info(self) -> None:
         t, q = self.t, self.query()
         index, total = self._position
-        parts = [
-            t("offres.position", index=t.number(index + 1 if total else 0), total=t.number(total))
-        ]
+        if total == 0:
+            parts = [t("offres.none")]
+        else:
+            parts = [t("offres.position", index=t.number(index + 1), total=t.number(total))]
         if q.place:
             parts.append(q.place)
         if q.typology:

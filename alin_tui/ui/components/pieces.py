@@ -26,7 +26,6 @@ WIDE = (
     ("state", "pieces.state", 16, 0),
     ("reason", "pieces.reason", None, 0),
     ("valid_until", "pieces.valid_until", 18, 0),
-    ("slot_id", "pieces.slot_id", 24, 150),
 )
 WIDE_FROM = 118
 
@@ -34,6 +33,7 @@ WIDE_FROM = 118
 class PiecesPane(Vertical):
     DEFAULT_CSS = """
     PiecesPane #pieces-hint { height: 1; padding: 0 1; color: $text-muted; }
+    PiecesPane #pieces-empty { padding: 1 2; color: $text-muted; height: auto; }
     """
     BINDINGS = [Binding("enter", "open", "keys.open_piece", id="piece-open")]
 
@@ -49,6 +49,7 @@ class PiecesPane(Vertical):
         self._rows: list[views.SlotRow] = []
 
     def compose(self) -> ComposeResult:
+        yield Static(self.t("pieces.none"), id="pieces-empty")
         yield KeyedTable(id="documents")
         yield Static(self.t("pieces.hint"), id="pieces-hint")
 
@@ -58,6 +59,9 @@ class PiecesPane(Vertical):
 
     def show(self, model: views.ScreenModel) -> None:
         self._rows = views.document_rows(self.t, model)
+        self.query_one("#pieces-empty").display = not self._rows
+        self.table.display = bool(self._rows)
+        self.query_one("#pieces-hint").display = bool(self._rows)
         self._paint()
 
     def on_resize(self) -> None:
