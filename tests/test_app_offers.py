@@ -293,3 +293,12 @@ async def test_server_text_is_shown_as_text_never_as_markup_or_escapes(store_of)
         await settle(app, pilot)
         text = screen_text(app)
         assert "[bold red]Piège" in text and "\x1b" not in text
+
+
+async def test_the_list_marks_an_offer_already_applied_to(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "a", "enter")
+        await settle(app, pilot)
+        first = next(line for line in screen_text(app).splitlines() if "€" in line)
+        assert first.startswith("✓ ")

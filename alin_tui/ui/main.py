@@ -341,5 +341,5 @@ class MainScreen(Screen[None]):
             self.notify(t("candidatures.offer_gone"), severity="warning")
         elif (outcome.queued is not None or outcome.dropped) and said:
             self.notify(said)
-        self.refresh_views()
+        self.refresh_views(offers_changed=True)  # the list marks the offers applied to
         self.app.action_sync()

@@ -290,8 +290,13 @@ def offer_cells(t: Translator, model: ScreenModel, o: dict[str, Any]) -> dict[st
     """Every column the Offres list may show, for one offer."""
     e = offer_eligibility(model, o)
     floor = o.get("floor")
+    commune = Text(clean(f"{o['commune']} ({o['postal_code']})"))
+    if any(
+        a.get("offer_id") == o["id"] and a.get("status") != "withdrawn" for a in model.applications
+    ):
+        commune = Text.assemble(("✓ ", "bold green"), commune)  # already applied to
     return {
-        "commune": Text(clean(f"{o['commune']} ({o['postal_code']})")),
+        "commune": commune,
         "typology": Text(clean(o["typology"])),
         "surface": Text(f"{o['surface_m2']:.0f} m²", justify="right"),
         "rent": Text(t.money(o["rent_cents"] + o["charges_cents"]), justify="right"),
