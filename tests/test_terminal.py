@@ -34,49 +34,13 @@ def test_alin_tui_shows_the_four_tabs_and_the_demo_nur_within_3_seconds(tmp_path
 
 
 def _run_until(data: Path, needle: str, *, timeout: float) -> tuple[float, pyte.Screen]:
-    screen = pyte.Screen(80, 24)
-    stream = pyte.ByteStream(screen)
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    env = {
-        **os.environ,
-        "ALIN_DATA_DIR": str(data),
-        "TERM": "xterm-256color",
-        "COLUMNS": "80",
-        "LINES": "24",
-    }
-    env.pop("ALIN_SERVER", None)
     start = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "alin_tui"],
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        env=env,
-        close_fds=True,
-        start_new_session=True,
-    )
-    os.close(slave)
+    term = Terminal(data)
     try:
-        while time.monotonic() - start < timeout:
-            ready, _, _ = select.select([master], [], [], 0.1)
-            if ready:
-                try:
-                    stream.feed(os.read(master, 65536))
-                except OSError:
-                    break
-                if needle in "\n".join(screen.display):
-                    return time.monotonic() - start, screen
-            assert proc.poll() is None, "\n".join(screen.display)
-        raise AssertionError("never saw " + needle + ":\n" + "\n".join(screen.display))
+        term.wait_for(lambda text: needle in text, timeout)
+        return time.monotonic() - start, term.screen
     finally:
-        os.write(master, b"\x11")  # ctrl+q
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        os.close(master)
+        term.close()
 
 
 class Terminal:
@@ -87,7 +51,13 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
-        env = {**os.environ, "ALIN_DATA_DIR": str(data), "TERM": "xterm-256color"}
+        env = {
+            **os.environ,
+            "ALIN_DATA_DIR": str(data),
+            "TERM": "xterm-256color",
+            "COLUMNS": str(columns),
+            "LINES": str(lines),
+        }
         env.pop("ALIN_SERVER", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "alin_tui"],
