@@ -71,7 +71,8 @@ def demo_stores(tmp_path_factory) -> dict[str, Path]:
 
     base = tmp_path_factory.mktemp("demo-stores")
     return {
-        user: synced_store(base / user, username=user) for user in ("demo", "complet", "foyer-02")
+        user: synced_store(base / user, username=user)
+        for user in ("demo", "complet", "foyer-02", "renouvellement")
     }
 
 

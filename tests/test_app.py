@@ -129,11 +129,13 @@ async def test_the_contact_dialog_refuses_a_wrong_email_and_sends_nothing(store_
         assert [r.name for r in outbox.rows(app.conn)] == ["demand.update"]
 
 
-async def test_renewing_asks_first(store_of) -> None:
+async def test_renewing_asks_first_and_a_renewal_too_early_says_why_without_asking(
+    store_of,
+) -> None:
     from alin_tui.store import outbox
     from alin_tui.ui.dialogs import ConfirmDialog
 
-    app = AlinApp(store_of("complet"), session=None)
+    app = AlinApp(store_of("renouvellement"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+n")
         await settle(app, pilot)
@@ -141,6 +143,16 @@ async def test_renewing_asks_first(store_of) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert outbox.rows(app.conn) == []
+        await pilot.press("ctrl+n", "enter")
+        await settle(app, pilot)
+        assert [r.name for r in outbox.rows(app.conn)] == ["demand.renew"]
+    app = AlinApp(store_of("complet"), session=None)  # renewal due in June 2027
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        shown = [n.message for n in app._notifications]
+        assert any("60 jours avant l'échéance" in m for m in shown), shown
 
 
 async def test_offer_columns_line_up_with_their_titles_at_every_width(store_of) -> None:

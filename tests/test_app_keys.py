@@ -150,3 +150,11 @@ async def test_every_text_field_in_a_dialog_leaves_with_escape(store_of) -> None
         burst(app, "1", "2", "escape", "3")
         await settle(app, pilot)
         assert app.screen.query_one(TabbedContent).active == "offres"
+
+
+async def test_slash_starts_a_new_search_over_the_old_one(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "t", "o", "u", "r", "s", "escape", "1", "slash", "e", "v", "r", "y")
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "evry"

@@ -98,7 +98,7 @@ def test_no_sentence_is_written_in_the_code_of_the_screens() -> None:
     catalogs. Technical strings (ids, keys, styles, SQL, formats) have neither."""
     words = re.compile(r"[A-Za-zÀ-ÿ]{2,}\s+[A-Za-zÀ-ÿ]{2,}|[À-ÿ]")
     technical = re.compile(
-        r"^(bold|italic|dim|underline|green|red|yellow|bold red|bold yellow|italic dim)$"
+        r"^(bold|italic|dim|underline|green|red|yellow|bold red|bold yellow|bold green|italic dim)$"
         r"|^(SELECT|INSERT|UPDATE) "
     )
     found = []

@@ -106,24 +106,26 @@ def link_number(conn: sqlite3.Connection, typed: str) -> Outcome:
         return Outcome(queued=outbox.enqueue(conn, "link.create", {"nur": number}))
 
 
-def renew(conn: sqlite3.Connection) -> Outcome:
-    """Queue `demand.renew`, refused locally as the server would: no demand, radiated, or more
-    than 60 days before expiry."""
+def renew_refusal(conn: sqlite3.Connection) -> applying.Refusal | None:
+    """Why a renewal would be refused now (no demand, radiated, more than 60 days before
+    expiry), or None: what the app checks before asking the user to confirm."""
     demand = applicant.load(conn, overlay=False).demand_rule()
     if demand is None:
-        return Outcome(
-            refusal=applying.Refusal("no_account", "Aucune demande au fichier national.")
-        )
+        return applying.Refusal("no_account", "Aucune demande au fichier national.")
     if demand.status != "active":
-        return Outcome(refusal=applying.Refusal("demand_inactive", "La demande est radiée."))
+        return applying.Refusal("demand_inactive", "La demande est radiée.")
     if demand.expires_on is None or not lifecycle.can_renew(
         demand.expires_on, sync_state.server_today(conn)
     ):
-        return Outcome(
-            refusal=applying.Refusal(
-                "too_early", "Le renouvellement s'ouvre 60 jours avant l'échéance."
-            )
-        )
+        return applying.Refusal("too_early", "Le renouvellement s'ouvre 60 jours avant l'échéance.")
+    return None
+
+
+def renew(conn: sqlite3.Connection) -> Outcome:
+    """Queue `demand.renew`, refused locally as the server would (`renew_refusal`)."""
+    refusal = renew_refusal(conn)
+    if refusal is not None:
+        return Outcome(refusal=refusal)
     with outbox.durable(conn):
         return Outcome(queued=outbox.enqueue(conn, "demand.renew", {}))
 

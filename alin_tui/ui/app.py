@@ -107,6 +107,10 @@ class AlinApp(App[None]):
             ]
         if low_bandwidth:
             self.animation_level = "none"
+        if self.no_color:  # NO_COLOR: no colour at all (bold stays), not greys of low contrast
+            from textual.filter import Monochrome, NoColor
+
+            self._filters = [NoColor() if isinstance(f, Monochrome) else f for f in self._filters]
         _esc_then_char_is_two_keys()
         self._keys_waiting: deque[events.Event] = deque()
         self._key_in_flight: int | None = None
@@ -293,7 +297,6 @@ class AlinApp(App[None]):
                         t("palette.withdraw_help"),
                         lambda a=app["id"]: main.ask_withdraw(a),
                     )
-        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
         yield SystemCommand(t("keys.quit"), t("palette.quit"), self.action_quit)
 
     def action_command_palette(self) -> None:

@@ -118,8 +118,9 @@ class MainScreen(Screen[None]):
         self.set_focus(widget)
 
     def action_search(self) -> None:
+        """`/`: the search field, its text selected, so that typing starts a new search."""
         self.query_one(TabbedContent).active = "offres"
-        self.query_one(OffresPane).focus_search()
+        self.query_one(OffresPane).focus_search(select=True)
 
     def action_sync(self) -> None:
         self.app.action_sync()
@@ -309,6 +310,11 @@ class MainScreen(Screen[None]):
         from alin_tui.ui.dialogs import ConfirmDialog
 
         t = self.t
+        refusal = actions.renew_refusal(self.conn)
+        if refusal is not None and self.model is not None:  # say it now, not after a "yes"
+            reason = views.refusal_text(t, refusal, self.model)
+            self.notify(t("actions.refused", reason=reason), severity="warning", timeout=6)
+            return
         self._confirm(
             ConfirmDialog(t, t("confirm.renew_title"), t("confirm.renew_body"), t("keys.renew")),
             lambda: actions.renew(self.conn),

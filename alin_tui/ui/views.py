@@ -365,7 +365,7 @@ def apply_state(
     if offer_id is None:
         found = [r for r in found if r.code not in ("offer_unknown", "offer_closed")]
     if found:
-        reasons = "; ".join(refusal_text(t, r, model) for r in found)
+        reasons = t("refusal.separator").join(refusal_text(t, r, model) for r in found)
         return False, t("offres.apply_blocked", reason=reasons)
     e = offer_eligibility(model, offer) if offer else None
     detail = eligibility_text(t, e) if e else ""

@@ -233,8 +233,10 @@ class OffresPane(Vertical):
 
     # --- actions ----------------------------------------------------------------------------
 
-    def focus_search(self) -> None:
+    def focus_search(self, *, select: bool = False) -> None:
         self.screen.set_focus(self.search)
+        if select and self.search.value:
+            self.search.select_all()
 
     def action_clear(self) -> None:
         if self.typed:
