@@ -24,6 +24,7 @@ from pathlib import Path
 
 from alin_tui.domain.communes import all_communes
 from alin_tui.domain.offer_query import SORTS, OfferQuery, parse_search
+from alin_tui.sandbox import seed
 from alin_tui.sqlite import transaction
 from alin_tui.store import offers
 from alin_tui.store.db import connect
@@ -35,57 +36,12 @@ PANEL = OfferQuery(
     place="saint-d",
     eligible_pairs=frozenset({("PLAI", "paris"), ("PLUS", "paris"), ("PLAI", "other")}),
 )
-STREETS = [
-    "rue de la Gare",
-    "avenue de la Gare",
-    "place de la Gare",
-    "rue Victor-Hugo",
-    "avenue Jean-Jaurès",
-    "rue de la République",
-    "boulevard Gambetta",
-    "rue Pasteur",
-    "allée des Tilleuls",
-    "rue Jules-Ferry",
-    "avenue du Général-Leclerc",
-    "rue Émile-Zola",
-    "place de la Mairie",
-    "rue des Écoles",
-    "chemin des Vignes",
-    "rue Paul-Vaillant-Couturier",
-    "avenue de la Libération",
-    "rue du Moulin",
-    "impasse des Lilas",
-    "rue Louise-Michel",
-    "quai de la Loire",
-    "rue Saint-Exupéry",
-    "boulevard de Strasbourg",
-    "rue Condorcet",
-    "rue de Paris",
-    "rue du Théâtre",
-    "rue Traversière",
-]
-RESIDENCES = [
-    "Les Tilleuls",
-    "Le Clos des Vignes",
-    "Les Jardins de la Plaine",
-    "Le Parc Fleuri",
-    "Les Terrasses du Canal",
-    "Résidence Pasteur",
-    "Le Hameau des Chênes",
-    "Les Hauts du Parc",
-    "Cœur de Ville",
-    "L'Orée du Bois",
-    "Résidence de la Gare",
-    "Le Square Voltaire",
-    "Résidence Sainte-Anne",
-    "Le Carré Saint-Jean",
-    "Les Rives du Canal",
-    "La Source",
-    "Les Cèdres",
-]
-TYPOLOGIES = [("studio", 8, 18, 30), ("T1", 10, 24, 34), ("T2", 30, 38, 55)]
-TYPOLOGIES += [("T3", 30, 55, 72), ("T4", 16, 70, 90), ("T5", 6, 85, 110), ("T6", 2, 100, 130)]
-FINANCING = [("PLAI", 25, 5.0, 6.8), ("PLUS", 55, 6.0, 8.8), ("PLS", 20, 8.6, 11.6)]
+# The sandbox's own vocabulary, plus streets named after the station so that « gare » is a
+# common prefix, as it is in real listings.
+STREETS = ["rue de la Gare", "avenue de la Gare", "place de la Gare", *seed._STREETS]
+RESIDENCES = seed._RESIDENCES
+TYPOLOGIES = seed._TYPOLOGIES
+FINANCING = seed._FINANCING
 
 
 def _communes(rng: random.Random) -> list[tuple[str, str, str, str]]:
