@@ -16,6 +16,8 @@ from collections.abc import Iterator, MutableMapping
 
 from alin_tui.exits import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError
 
+ONCE_INTAKE_WAIT = 30.0  # seconds `sync --once` waits for dropped files still being written
+
 
 def _settings(args: argparse.Namespace):
     import tomllib
@@ -148,10 +150,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _store(settings).close()  # migrations, with a clear message if they cannot run
     with open_session(settings) as session:
+        session.polling = settings.drop_folder_polling
+        t = _translator(settings)
         if args.once:
-            session.settle = 0.0  # one-shot: whatever waits in the folder is complete
-            return _report(SyncLoop(session, watch=False).cycle())
-        loop = SyncLoop(session, on_event=_print_cycle)
+            # One-shot: a file still being written is waited for (up to half a minute), never
+            # taken cut short; another process's intake is waited for as long.
+            session.intake_wait = ONCE_INTAKE_WAIT
+            return _report(SyncLoop(session, watch=False).cycle(), t)
+        loop = SyncLoop(session, on_event=lambda event: _print_cycle(event, t))
         try:
             loop.run()
         except KeyboardInterrupt:
@@ -159,23 +165,52 @@ def cmd_sync(args: argparse.Namespace) -> int:
         return EXIT_OK
 
 
-def _print_cycle(event) -> None:
+def _translator(settings):
+    from alin_tui.ui.i18n import Translator
+
+    return Translator(settings.lang)
+
+
+def _print_cycle(event, t) -> None:
     from alin_tui.sync.loop import CycleFinished
 
     if isinstance(event, CycleFinished):
         if event.report is not None:
-            _report(event.report)
+            _report(event.report, t)
         if event.error:
             print(f"alin-tui : {event.error}", file=sys.stderr)
 
 
-def _report(report) -> int:
+def _piece(item: dict, t) -> str:
+    """« Bulletins de salaire (Nadia) »: the piece a file was taken in for, in words."""
+    from alin_tui.ui.text import clean
+
+    piece = t(f"kind.{item.get('kind')}")
+    return f"{piece} ({clean(item['person'])})" if item.get("person") else piece
+
+
+def _report(report, t) -> int:
     from alin_tui.sync.client import BadResponse, Offline, ServerError, Unauthorized
 
-    for item in report.dropped.taken:
-        print(f"pris en charge : {item}")
-    for item in report.dropped.refused:
-        print(f"refusé : {item['file']} ({item['reason']})", file=sys.stderr)
+    dropped = report.dropped
+    for item in dropped.taken:
+        line = t("intake.cli_taken", file=item["file"], piece=_piece(item, t))
+        if item["after"] < item["before"]:
+            line += " " + t(
+                "intake.lighter", before=t.size(item["before"]), after=t.size(item["after"])
+            )
+        print(line)
+    for item in dropped.unsorted:
+        print(t("intake.cli_unsorted", file=item))
+    for item in dropped.refused:
+        reason = t.refusal(item["reason"], item.get("params") or {})
+        print(t("intake.cli_refused", file=item["file"], reason=reason), file=sys.stderr)
+    if dropped.waiting:
+        print(t("intake.cli_waiting", count=len(dropped.waiting)))
+    if dropped.busy:
+        print(t("intake.cli_busy"))
+    if dropped.disk_full:
+        print(t("intake.cli_disk_full"), file=sys.stderr)
     for r in report.rejected + report.conflicts:
         number = f" #{r['id']}" if r.get("id") is not None else ""
         print(
@@ -185,6 +220,8 @@ def _report(report) -> int:
     code = EXIT_OK
     if report.rejected or report.conflicts or report.dropped.refused:
         code = EXIT_REFUSED
+    if report.dropped.disk_full and code == EXIT_OK:
+        code = EXIT_USAGE
     error = report.error
     if error is not None:
         print(f"alin-tui : {error.message}", file=sys.stderr)

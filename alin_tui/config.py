@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     keymap: dict[str, str] = Field(default_factory=dict)
     # The cap on simultaneous applications is not confirmed by public sources: configurable.
     max_applications: int = Field(default=3, ge=0)
+    # Network shares often deliver no change events: poll the drop folder every second instead.
+    drop_folder_polling: bool = False
 
     @field_validator("profile")
     @classmethod

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 64
+PDF = b"%PDF-1.4\n" + b"0123456789abcdef" * 64 + b"\n%%EOF\n"
 
 
 class Api:

@@ -171,11 +171,13 @@ def test_the_drop_folder_takes_in_attaches_and_refuses(cli, api) -> None:
     (drop / "pj-demo-1-payslips octobre.pdf").write_bytes(PDF)
     (drop / "pj-demo-2-identity.pdf").write_bytes(b"GIF89a not accepted")
     (drop / "photo.pdf").write_bytes(PDF)
-    r = cli.run("sync", "--once")  # just written: a one-shot run takes them at once
+    r = cli.run("sync", "--once")  # just written: a one-shot run waits for them to settle
     assert r.returncode == 3, r.stdout + r.stderr
-    assert "photo.pdf" in r.stderr and "pj-demo-2-identity.pdf" in r.stderr
+    assert "pj-demo-2-identity.pdf" in r.stderr and "PDF" in r.stderr  # the reason, in words
+    assert "à classer : photo.pdf" in r.stdout  # a name that says no piece waits to be sorted
     assert (drop / "traités" / "pj-demo-1-payslips octobre.pdf").exists()
-    assert {p.name for p in (drop / "refusés").iterdir()} == {"pj-demo-2-identity.pdf", "photo.pdf"}
+    assert {p.name for p in (drop / "refusés").iterdir()} == {"pj-demo-2-identity.pdf"}
+    assert (drop / "photo.pdf").exists()
     slot = api.entity("demo", "sne", "document", "pj-demo-1-payslips")
     assert slot["state"] == "received"
     s = cli.status()

@@ -138,7 +138,8 @@ class Engine:
         self.progress: Callable[[str, int, int], None] | None = None
         self.last_report = SyncReport()
         self._single = False  # after a 4xx on a batch, send one mutation at a time to find it
-        self.settle = dropfolder.SETTLE_SECONDS  # 0 for a one-shot run: the user is done writing
+        self.settle = dropfolder.SETTLE_SECONDS  # a dropped file rests this long before intake
+        self.intake_wait = 0.0  # a one-shot run waits this long for fresh files to settle
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -172,7 +173,11 @@ class Engine:
                     for service in SERVICES:  # the slots must be known to take files in
                         report.pulls.append(self.pull(service))
                 report.dropped = dropfolder.intake(
-                    self.conn, self.drop_folder, self.staging, settle=self.settle
+                    self.conn,
+                    self.drop_folder,
+                    self.staging,
+                    settle=self.settle,
+                    wait=self.intake_wait,
                 )
             report.uploaded = self.upload_all()
             for service in SERVICES:
@@ -337,9 +342,16 @@ class Engine:
                 dropfolder.refuse(self.conn, up, exc.code or "refused", exc.message)
                 return
             offset = 0
-        dropfolder.set_progress(self.conn, up.local_id, location, offset)
+        if not dropfolder.set_progress(self.conn, up.local_id, location, offset):
+            return  # taken back by the user meanwhile
+        self._report_progress(up, offset, None)
         chunk_size = CHUNK_START
-        with open(up.staged, "rb") as f:
+        try:
+            f = open(up.staged, "rb")  # noqa: SIM115 - closed below
+        except FileNotFoundError:
+            dropfolder.refuse(self.conn, up, "lost_copy", "")
+            return
+        with f:
             while offset < up.length:
                 f.seek(offset)
                 chunk = f.read(chunk_size)
@@ -358,11 +370,15 @@ class Engine:
                 rate = len(chunk) / elapsed
                 chunk_size = int(min(CHUNK_MAX, max(CHUNK_MIN, rate * CHUNK_TARGET_SECONDS)))
                 offset = new_offset
-                dropfolder.set_progress(self.conn, up.local_id, location, offset)
-                if self.progress:
-                    self.progress(up.local_id, offset, up.length)
+                if not dropfolder.set_progress(self.conn, up.local_id, location, offset, rate):
+                    return  # taken back by the user: the server's unfinished upload expires
+                self._report_progress(up, offset, rate)
                 fault("mid_upload")
         dropfolder.mark_uploaded(self.conn, up.local_id)
+
+    def _report_progress(self, up: dropfolder.Upload, offset: int, rate: float | None) -> None:
+        if self.progress is not None:
+            self.progress(up.local_id, offset, up.length)
 
     # --- pull ------------------------------------------------------------------------------
 

@@ -30,7 +30,14 @@ class CycleFinished:
     next_in: float  # seconds until the next cycle
 
 
-Event = CycleStarted | CycleFinished
+@dataclass(frozen=True)
+class UploadProgress:
+    local_id: str
+    sent: int  # bytes the server holds
+    total: int
+
+
+Event = CycleStarted | CycleFinished | UploadProgress
 
 
 class SyncLoop:
@@ -52,6 +59,10 @@ class SyncLoop:
         self._thread: threading.Thread | None = None
         self._watcher: threading.Thread | None = None
         self._delay = 60.0  # until the next cycle, as the last one computed it
+        if hasattr(session, "on_progress"):
+            session.on_progress = lambda local_id, sent, total: self.on_event(
+                UploadProgress(local_id, sent, total)
+            )
 
     # --- control ---------------------------------------------------------------------------
 
@@ -130,7 +141,15 @@ class SyncLoop:
         folder = self.session.drop_folder
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for _ in watch(folder, recursive=False, stop_event=self._stop):
+            polling = bool(getattr(self.session, "polling", False))
+            for _ in watch(
+                folder,
+                recursive=False,
+                stop_event=self._stop,
+                force_polling=polling or None,
+                poll_delay_ms=1000,
+                rust_timeout=1000,
+            ):
                 self.wake()
         except OSError:
             return  # no folder to watch: files are still taken in at each cycle

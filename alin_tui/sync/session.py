@@ -67,6 +67,9 @@ class Session:
         self.login = PasswordLogin(self._client, credentials)
         self._lock = threading.Lock()  # one cycle at a time per profile
         self.settle = SETTLE_SECONDS  # a dropped file rests this long before it is taken in
+        self.intake_wait = 0.0  # a one-shot run waits this long for fresh files to settle
+        self.polling = False  # watch the drop folder by polling (network shares)
+        self.on_progress: Callable[[str, int, int], None] | None = None
 
     @property
     def credentials(self) -> Credentials | None:
@@ -93,6 +96,8 @@ class Session:
             staging=self.staging,
         )
         engine.settle = self.settle
+        engine.intake_wait = self.intake_wait
+        engine.progress = self.on_progress
         return engine
 
     def sync(self) -> SyncReport:

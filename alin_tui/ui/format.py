@@ -177,3 +177,20 @@ def time_hm(moment: dt.datetime | str | None, lang: str) -> str:
     if value.tzinfo is not None:
         value = value.astimezone()
     return f"{value.hour:02d}:{value.minute:02d}"
+
+
+def size(n: int | None, lang: str) -> str:
+    """A file size as people say it, in binary units as file managers show them: fr « 12,4 Mo »,
+    « 830 ko », « 512 octets »; en "12.4 MB", "830 kB", "512 bytes"."""
+    if n is None or isinstance(n, bool) or n < 0:
+        return DASH
+    units = ("kB", "MB", "GB") if _en(lang) else ("ko", "Mo", "Go")
+    if n < 1024:
+        return f"{n} bytes" if _en(lang) else f"{n}\u00a0octets"
+    value = float(n)
+    for unit in units:
+        value /= 1024
+        if value < 1024 or unit == units[-1]:
+            shown = number(round(value, 1) if value < 100 else round(value), lang)
+            return f"{shown}\u00a0{unit}" if not _en(lang) else f"{shown} {unit}"
+    return DASH

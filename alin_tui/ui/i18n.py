@@ -31,6 +31,27 @@ class Translator:
                 return node.format(**params) if params else node
         return key
 
+    def refusal(self, reason: str, params: dict[str, Any]) -> str:
+        """Why a document was not taken in, in words (`sync/intake.Refusal`)."""
+        from alin_tui.ui.text import clean
+
+        words = dict(params)
+        if "size" in words:
+            words["size"] = self.size(int(words["size"]))
+        if "date" in words:
+            words["date"] = self.date(words["date"])
+        words["message"] = clean(words.get("message") or "").rstrip(". ")
+        words["error"] = clean(words.get("error") or "")
+        key = f"intake.reason.{reason}"
+        text = self(key, **words)
+        return text if text != key else self("intake.reason.other")
+
+    def size(self, n: int) -> str:
+        """« 12,4 Mo » / « 12.4 MB »; bytes under a kilobyte as they are."""
+        from alin_tui.ui import format
+
+        return format.size(n, self.lang)
+
     # Dates, money and numbers in the language's format (the widgets never format by hand).
     def money(self, cents: int | None) -> str:
         from alin_tui.ui import format
