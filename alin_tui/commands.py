@@ -382,9 +382,12 @@ def cmd_app(args: argparse.Namespace) -> int:
         with open_session(settings) as session:
             from alin_tui.ui.app import AlinApp
 
+            session.polling = settings.drop_folder_polling
             app = AlinApp(
                 settings.store_path,
                 session=session,
+                drop_folder=settings.drop_folder,
+                staging=settings.staging,
                 lang=settings.lang,
                 max_applications=settings.max_applications,
                 theme=theme,

@@ -138,6 +138,16 @@ def test_names_that_fit_nothing_or_two_slots_wait_to_be_sorted(home) -> None:
     ]
 
 
+def test_a_file_shown_to_sort_waits_for_a_person_even_when_it_would_now_fit(home) -> None:
+    conn, drop, staging = home
+    put(drop, "bulletin salaire mars.pdf", PDF)
+    assert dropfolder.intake(conn, drop, staging).unsorted == ["bulletin salaire mars.pdf"]
+    put(drop, "fiche de paie amina.pdf", PDF + b"amina")  # Amina's slot is filled meanwhile
+    report = dropfolder.intake(conn, drop, staging)
+    assert [t["file"] for t in report.taken] == ["fiche de paie amina.pdf"]
+    assert report.unsorted == ["bulletin salaire mars.pdf"]  # not sent to Nadia behind her back
+
+
 def test_a_slot_id_that_names_no_slot_is_refused(home) -> None:
     conn, drop, staging = home
     put(drop, "pj-demo-9-payslips.pdf", PDF)

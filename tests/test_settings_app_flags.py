@@ -169,7 +169,7 @@ class AlinApp:
                      "animations": os.environ.get("TEXTUAL_ANIMATIONS")}
     def run(self, *, mouse):
         self.seen["mouse"] = mouse
-        print(json.dumps(self.seen))
+        print(json.dumps(self.seen, default=str))
 fake.AlinApp = AlinApp
 sys.modules["alin_tui.ui.app"] = fake
 from alin_tui.cli import main
@@ -203,12 +203,15 @@ def _run_app(config: Path, *argv: str, **env: str) -> dict:
 def test_the_app_is_given_the_resolved_settings(config: Path) -> None:
     config.write_text('max_applications = 2\n[keymap]\nsync = "f6"\n', "utf-8")
     seen = _run_app(config, "--lang", "en", "--theme", "light", "--low-bandwidth", "--no-mouse")
+    profile = config.parent.parent.parent / "data" / "profiles" / "default"
     assert seen["kwargs"] == {
         "lang": "en",
         "max_applications": 2,
         "theme": "light",
         "low_bandwidth": True,
         "keymap": {"sync": "f6"},
+        "drop_folder": str(profile / "dépôt"),
+        "staging": str(profile / "staging"),
     }
     assert seen["mouse"] is False
     assert (seen["color_system"], seen["animations"]) == ("256", "none")

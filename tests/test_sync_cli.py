@@ -287,3 +287,104 @@ def test_a_queued_application_can_be_withdrawn_by_its_offer(cli, api) -> None:
     assert cli.status()["sync"]["pending"] == 0
     assert cli.run("sync", "--once").returncode == 0
     assert _stats(api)["applications"] == []
+
+
+# --- the drop folder, end to end: plain names, two processes, a link that drops ----------------
+
+
+def _settled_file(folder: Path, name: str | bytes, data: bytes) -> None:
+    import os
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = os.path.join(os.fsencode(folder), os.fsencode(name))
+    with open(path, "wb") as f:
+        f.write(data)
+    past = time.time() - 30
+    os.utime(path, (past, past))
+
+
+def test_two_syncs_at_once_send_each_dropped_file_once(cli, api) -> None:
+    import subprocess
+    import sys
+
+    _synced(cli, "demo")
+    drop = cli.drop
+    names = ["avis imposition.pdf", "fiche de paie Amina.pdf", "CNI nadia.pdf", "paie nadia.pdf"]
+    for name in names:
+        _settled_file(drop, name, PDF + name.encode())
+    args = [sys.executable, "-m", "alin_tui", "sync", "--once"]
+    procs = [
+        subprocess.Popen(args, env=cli.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for _ in range(2)
+    ]
+    for p in procs:
+        p.communicate(timeout=120)
+        assert p.returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    assert _stats(api)["mutations"]["document.attach"] == 4
+    assert sorted(p.name for p in (drop / "traités").iterdir()) == sorted(names)
+    for slot in ("pj-demo-1-payslips", "pj-demo-2-identity", "pj-demo-2-payslips"):
+        assert api.entity("demo", "sne", "document", slot)["state"] == "received"
+    s = cli.status()
+    assert s["sync"]["pending"] == 0 and s["sync"]["state"] == "synced"
+
+
+def test_a_plain_named_file_reaches_the_server_once_though_the_link_drops(
+    sandbox, api, tmp_path
+) -> None:
+    from tests.faultproxy import FaultProxy
+
+    big = b"%PDF-1.4\n" + bytes(range(256)) * 4096 + b"\n%%EOF\n"
+    with FaultProxy(int(sandbox.url.rsplit(":", 1)[1])) as proxy:
+        cli = Cli(tmp_path / "data", proxy.url, profile="p")
+        assert cli.login("demo").returncode == 0
+        assert cli.run("sync", "--once").returncode == 0
+        drop = cli.drop
+        _settled_file(drop, "avis d'imposition Nadia 2025.pdf", big)
+        proxy.mode = "drop_responses"
+        r = cli.run("sync", "--once")
+        assert r.returncode == 2, r.stdout + r.stderr
+        assert "Avis d'imposition (Nadia)" in r.stdout  # taken in, said in words
+        assert cli.status()["sync"]["pending"] == 2  # the upload and its attachment wait
+        proxy.mode = "pass"
+        r = cli.run("sync", "--once")
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert cli.run("sync", "--once").returncode == 0
+    assert _stats(api)["mutations"]["document.attach"] == 1
+    assert api.entity("demo", "sne", "document", "pj-demo-2-tax_notice")["state"] == "received"
+    assert (drop / "traités" / "avis d'imposition Nadia 2025.pdf").read_bytes() == big
+
+
+def test_a_name_that_is_not_utf8_no_longer_stops_every_sync(cli, api) -> None:
+    import os
+
+    _synced(cli, "demo")
+    drop = cli.drop
+    raw = "fiche de paie Amina d\xe9cembre.pdf".encode("latin-1")
+    _settled_file(drop, raw, PDF)
+    r = cli.run("sync", "--once")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "d\ufffdcembre" in r.stdout
+    assert os.listdir(os.fsencode(drop / "traités")) == [raw]
+    assert api.entity("demo", "sne", "document", "pj-demo-1-payslips")["state"] == "received"
+    assert cli.status()["sync"]["state"] == "synced"
+
+
+def test_a_duplicate_and_a_fake_pdf_are_refused_with_a_reason(cli, api) -> None:
+    _synced(cli, "demo")
+    drop = cli.drop
+    _settled_file(drop, "avis d'imposition.pdf", PDF)
+    assert cli.run("sync", "--once").returncode == 0
+    _settled_file(drop, "impots 2025.pdf", PDF)  # the same file again
+    _settled_file(drop, "bulletin de salaire Amina.pdf", b"<html>not a pdf</html>")
+    r = cli.run("sync", "--once")
+    assert r.returncode == 3, r.stdout + r.stderr
+    assert "déjà été envoyé pour cette pièce" in r.stderr
+    assert "ni une image JPEG ou PNG" in r.stderr
+    assert {p.name for p in (drop / "refusés").iterdir()} == {
+        "impots 2025.pdf",
+        "bulletin de salaire Amina.pdf",
+    }
+    assert _stats(api)["mutations"]["document.attach"] == 1
+    r = cli.run("sync", "--once", "--lang", "en")
+    assert r.returncode == 0

@@ -156,3 +156,16 @@ def keep_mine(conn: sqlite3.Connection, key: int) -> Outcome:
         outbox.dismiss(conn, key)
         server_version = (row.result or {}).get("server_version")
         return Outcome(queued=outbox.enqueue(conn, row.name, row.args, base_version=server_version))
+
+
+def remove_document(conn: sqlite3.Connection, slot_id: str) -> Outcome:
+    """Queue `document.remove`: the piece goes back to missing on the national file."""
+    shown = applicant.load(conn)
+    if slot_id not in shown.documents:
+        return Outcome(unknown=slot_id)
+    if shown.demand_rule() is None:
+        return Outcome(
+            refusal=applying.Refusal("no_account", "Aucune demande au fichier national.")
+        )
+    with outbox.durable(conn):
+        return Outcome(queued=outbox.enqueue(conn, "document.remove", {"slot_id": slot_id}))

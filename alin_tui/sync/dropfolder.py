@@ -213,11 +213,24 @@ def _pass(
                 return  # nothing pulled yet: the slots are not known
         from alin_tui.domain import classify
 
+        try:
+            _intake.check(folder / name)  # not a document at all: said now, not once sorted
+        except Refused as exc:
+            _refuse_in_place(conn, folder, name, exc.refusal, report)
+            continue
         match = classify.classify(shown_name(name), *slots)
         if match.method == "unknown_slot_id":
             _refuse_in_place(conn, folder, name, Refusal("unknown_slot_id"), report)
             continue
-        if match.slot_id is None:
+        listed = _listed_unsorted(conn, name, st)
+        if match.slot_id is None and not listed:
+            when = _sent_before(conn, folder / name)
+            if when is not None:  # this very file went already: not one to sort again
+                _refuse_in_place(conn, folder, name, Refusal("duplicate", {"date": when}), report)
+                continue
+        if match.slot_id is None or listed:
+            # Once shown « à classer », a file waits for a person (or a new name), even if the
+            # household's pieces change meanwhile and its name would now fit one slot.
             _note_unsorted(conn, name, st, match)
             report.unsorted.append(shown_name(name))
             continue
@@ -231,6 +244,14 @@ def _pass(
         )
         if report.disk_full:
             return
+
+
+def _sent_before(conn: sqlite3.Connection, path: Path) -> str | None:
+    try:
+        when = _intake.sent_anywhere(conn, _intake.digest(path))
+    except OSError:
+        return None
+    return when[:10] if when else None
 
 
 def _head(path: Path) -> bytes:
@@ -321,15 +342,22 @@ def _refuse_in_place(
     report.refused.append(_refused(name, refusal))
 
 
+def _listed_unsorted(conn: sqlite3.Connection, name: str, st: os.stat_result) -> bool:
+    """Whether this version of the file (name, size, time) was already left to sort."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM intake_log WHERE outcome = 'unsorted' AND file = ? "
+            "AND json_extract(params, '$.mtime_ns') = ? AND json_extract(params, '$.size') = ?",
+            (shown_name(name)[:255], st.st_mtime_ns, st.st_size),
+        ).fetchone()
+        is not None
+    )
+
+
 def _note_unsorted(conn: sqlite3.Connection, name: str, st: os.stat_result, match) -> None:
     """Log a file left to sort once per version of it (name, size, time)."""
     params = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "kind": match.kind}
-    seen = conn.execute(
-        "SELECT 1 FROM intake_log WHERE outcome = 'unsorted' AND file = ? "
-        "AND json_extract(params, '$.mtime_ns') = ? AND json_extract(params, '$.size') = ?",
-        (shown_name(name)[:255], st.st_mtime_ns, st.st_size),
-    ).fetchone()
-    if seen is None:
+    if not _listed_unsorted(conn, name, st):
         with outbox.durable(conn):
             _intake.log(
                 conn, name, "unsorted", method=match.method, refusal=Refusal("unsorted", params)
@@ -443,11 +471,11 @@ def unsorted(conn: sqlite3.Connection, folder: Path, *, settle: float = SETTLE_S
         if time.time() - st.st_mtime < settle:
             continue
         match = classify.classify(shown_name(entry.name), slots, persons)
-        if match.slot_id is None and match.method != "unknown_slot_id":
+        listed = _listed_unsorted(conn, entry.name, st)
+        if (match.slot_id is None or listed) and match.method != "unknown_slot_id":
+            likely = (match.slot_id,) if match.slot_id else match.candidates
             found.append(
-                Unsorted(
-                    shown_name(entry.name), entry.name, st.st_size, match.kind, match.candidates
-                )
+                Unsorted(shown_name(entry.name), entry.name, st.st_size, match.kind, likely)
             )
     return found
 

@@ -82,11 +82,18 @@ class AlinApp(App[None]):
         low_bandwidth: bool = False,
         keymap: dict[str, str] | None = None,
         drop_folder: Path | None = None,
+        staging: Path | None = None,
+        attach_start: Path | None = None,
+        attach_root: Path | None = None,
     ) -> None:
         self.t = Translator(lang)
         super().__init__()
         self.store_path = store_path
         self.drop_folder = drop_folder or store_path.parent / DROP_FOLDER
+        self.staging = staging or getattr(session, "staging", None) or store_path.parent / "staging"
+        self.attach_start = attach_start  # where the file picker opens (None: the home folder)
+        self.attach_root = attach_root  # a kiosk limits the picker to one folder
+        self._status_shown_at = 0.0
         self.session = session
         self.sync_on_start = sync_on_start
         self.max_applications = max_applications
@@ -231,15 +238,29 @@ class AlinApp(App[None]):
                 await worker.wait()
 
     def on_sync_event(self, message: SyncEvent) -> None:
-        from alin_tui.sync.loop import CycleStarted
+        import time
 
-        self.syncing = isinstance(message.event, CycleStarted)
+        from alin_tui.sync.loop import CycleStarted, UploadProgress
+
         main = self.main
+        event = message.event
+        if isinstance(event, UploadProgress):
+            from alin_tui.ui.components.pieces import PiecesPane
+
+            if not main.query_one(PiecesPane).progress(event.local_id, event.sent, event.total):
+                main.refresh_views()  # a document taken in during this cycle: show its bar
+            now = time.monotonic()
+            if now - self._status_shown_at > 0.25:  # the total, a few times a second at most
+                self._status_shown_at = now
+                main.show_status()
+            return
+        self.syncing = isinstance(event, CycleStarted)
         if self.syncing:
             main.show_status()
             return
-        report = getattr(message.event, "report", None)
+        report = getattr(event, "report", None)
         main.refresh_views(offers_changed=bool(report is not None and report.changes))
+        main.documents.announce()
 
     def action_help_quit(self) -> None:
         self.notify(self.t("keys.how_to_quit"))
@@ -330,6 +351,7 @@ def binding_ids() -> set[str]:
         candidatures.CandidaturesPane,
         dialogs.Dialog,
         dialogs.ConfirmDialog,
+        dialogs.SlotDialog,
         offer_detail.OfferScreen,
     )
     return ids_of(*classes)

@@ -269,9 +269,15 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
             self.dismiss(None)
 
 
-class SlotDialog(Dialog[None]):
-    """One piece of the checklist: what it is, its state, why it was refused, until when it is
-    valid, and how to add it through the drop folder."""
+class SlotDialog(Dialog[str | None]):
+    """One piece of the checklist: what it must be, its state, why it was refused, until when
+    it is valid, its id for the drop folder; `a` attaches a file to it, `x` takes back or
+    removes it. Returns "attach", "remove" or None; the caller acts on this slot."""
+
+    BINDINGS = [
+        Binding("a", "choose('attach')", "keys.attach", id="slot-attach"),
+        Binding("x,delete", "choose('remove')", "keys.remove_piece", id="slot-remove"),
+    ]
 
     def __init__(self, t: Translator, detail: dict[str, str], drop_folder: str) -> None:
         super().__init__(t)
@@ -287,6 +293,8 @@ class SlotDialog(Dialog[None]):
         grid.add_row(t("pieces.kind"), Text(d["piece"]))
         grid.add_row(t("pieces.person"), Text(d["person"]))
         grid.add_row(t("pieces.state"), Text(d["state"]))
+        if d.get("upload"):
+            grid.add_row(t("pieces.file"), Text(d["upload"]))
         if d["reason"]:
             grid.add_row(t("pieces.reason"), Text(d["reason"]))
         if d["valid_until"]:
@@ -294,13 +302,73 @@ class SlotDialog(Dialog[None]):
         grid.add_row(t("pieces.slot_id"), Text(d["slot_id"]))
         with VerticalScroll(classes="dialog"):
             yield Static(Text(d["piece"]), classes="title")
+            if d.get("what"):
+                yield Static(Text(d["what"]), classes="hint")
             yield Static(grid)
             yield Static(
-                Text(t("pieces.how_to_drop", file=d["slot_id"] + ".pdf", folder=self.drop_folder)),
+                Text(
+                    t(
+                        "pieces.how_to_drop",
+                        file=d["slot_id"] + ".pdf",
+                        folder=self.drop_folder,
+                        example=f"{t('kind_example.' + d['kind'])} {d.get('first_name', '')}".strip()
+                        + ".pdf",
+                    )
+                ),
                 classes="hint",
             )
             with Horizontal(classes="buttons"):
-                yield Button(t("attention.close"), id="close", variant="primary", compact=True)
+                yield Button(t("pieces.attach"), id="attach", variant="primary", compact=True)
+                if self._removable():
+                    yield Button(t("pieces.remove"), id="remove", compact=True)
+                yield Button(t("attention.close"), id="close", compact=True)
 
-    def on_button_pressed(self) -> None:
-        self.dismiss(None)
+    def _removable(self) -> bool:
+        d = self.detail
+        return bool(d.get("can_take_back")) or (
+            not d.get("upload") and d.get("pulled_state") in ("received", "accepted", "expired")
+        )
+
+    def on_mount(self) -> None:
+        self.query_one("#attach", Button).focus()
+
+    def action_choose(self, what: str) -> None:
+        if what == "remove" and not self._removable():
+            return
+        self.dismiss(what)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id if event.button.id in ("attach", "remove") else None)
+
+
+class SlotPickerDialog(Dialog[str | None]):
+    """Which piece is this file? The likely pieces first; `Entrée` chooses. Returns the slot id."""
+
+    DEFAULT_CSS = """
+    SlotPickerDialog OptionList { height: auto; max-height: 14; margin-top: 1; }
+    """
+
+    def __init__(self, t: Translator, name: str, options: list[tuple[str, str]]) -> None:
+        super().__init__(t)
+        self.file_name, self.options = name, options
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical(classes="dialog"):
+            yield Static(
+                Text(self.t("pieces.sort_title", file=clean(self.file_name, limit=60))),
+                classes="title",
+            )
+            yield Static(Text(self.t("pieces.sort_hint")), classes="hint")
+            yield OptionList(*(Option(Text(label), id=slot_id) for slot_id, label in self.options))
+
+    def on_mount(self) -> None:
+        from textual.widgets import OptionList
+
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event) -> None:
+        event.stop()
+        self.dismiss(event.option.id)

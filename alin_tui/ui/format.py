@@ -194,3 +194,16 @@ def size(n: int | None, lang: str) -> str:
             shown = number(round(value, 1) if value < 100 else round(value), lang)
             return f"{shown}\u00a0{unit}" if not _en(lang) else f"{shown} {unit}"
     return DASH
+
+
+def duration(seconds: float | None, lang: str) -> str:
+    """A time left, rounded as people say it: « 12 s », « 3 min », « 1 h 05 » (en "1 h 05")."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return DASH
+    s = max(1, round(seconds))
+    if s < 60:
+        return f"{s}\u00a0s"
+    if s < 3600:
+        return f"{round(s / 60)}\u00a0min"
+    hours, rest = divmod(s, 3600)
+    return f"{hours}\u00a0h\u00a0{rest // 60:02d}"

@@ -52,6 +52,11 @@ class Translator:
 
         return format.size(n, self.lang)
 
+    def duration(self, seconds: float | None) -> str:
+        from alin_tui.ui import format
+
+        return format.duration(seconds, self.lang)
+
     # Dates, money and numbers in the language's format (the widgets never format by hand).
     def money(self, cents: int | None) -> str:
         from alin_tui.ui import format

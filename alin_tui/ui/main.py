@@ -80,6 +80,9 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        from alin_tui.ui.documents import Documents
+
+        self.documents = Documents(self)
         self.refresh_views(offers_changed=True)
         self.set_focus(self.query_one(DemandePane))
 
@@ -91,7 +94,7 @@ class MainScreen(Screen[None]):
         model = self.model = views.read_screen_model(self.conn)
         self.app.sub_title = views.applicant_name(t, model)
         self.query_one(DemandePane).show(model)
-        self.query_one(PiecesPane).show(model)
+        self.query_one(PiecesPane).show(model, self.documents.unsorted())
         self.query_one(CandidaturesPane).show(model)
         hint = views.apply_state(self.conn, t, model, None, app.max_applications)
         self.query_one(OffresPane).show(self.conn, model, hint, offers_changed=offers_changed)
@@ -326,9 +329,19 @@ class MainScreen(Screen[None]):
 
     @on(PiecesPane.Opened)
     def _open_piece(self, event: PiecesPane.Opened) -> None:
-        from alin_tui.ui.dialogs import SlotDialog
+        self.documents.open(event.detail)
 
-        self.app.push_screen(SlotDialog(self.t, event.detail, str(self.app.drop_folder)))
+    @on(PiecesPane.Attach)
+    def _attach_piece(self, event: PiecesPane.Attach) -> None:
+        self.documents.attach(event.detail)
+
+    @on(PiecesPane.Remove)
+    def _remove_piece(self, event: PiecesPane.Remove) -> None:
+        self.documents.remove(event.detail)
+
+    @on(PiecesPane.Sort)
+    def _sort_file(self, event: PiecesPane.Sort) -> None:
+        self.documents.sort(event.raw, event.name, event.candidates)
 
     def run_action_now(self, do: Callable[[], actions.Outcome], said: str | None) -> None:
         """Run a local action (check + queue in one transaction) and say what happened. A write

@@ -46,6 +46,51 @@ class ScreenModel:
     standing: Standing
     category: int
     offers_of_applications: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    uploads: dict[str, UploadView] = field(default_factory=dict)  # by slot: the one on its way
+
+
+@dataclass(frozen=True)
+class UploadView:
+    """A document on its way to the national file: queued, being sent, or sent and waiting for
+    its attachment to be answered."""
+
+    local_id: str
+    slot_id: str
+    name: str
+    sent: int
+    total: int
+    state: str  # queued, uploading, uploaded
+    rate: float | None
+    can_take_back: bool  # its attachment has not left: taking it back sends nothing
+
+
+def live_uploads(conn: sqlite3.Connection) -> dict[str, UploadView]:
+    """The latest upload on its way for each slot."""
+    from alin_tui.store import outbox
+
+    sent_refs = {
+        local_id
+        for row in outbox.pending(conn, "sne")
+        if row.mutation_id is not None
+        for _, kind, local_id in outbox.refs(row.args)
+        if kind == "upload"
+    }
+    found: dict[str, UploadView] = {}
+    for local_id, slot_id, name, offset, length, state, rate in conn.execute(
+        "SELECT local_id, slot_id, coalesce(shown_name, filename), offset, length, state, rate "
+        "FROM uploads WHERE state IN ('queued', 'uploading', 'uploaded') ORDER BY created_at"
+    ):
+        found[slot_id] = UploadView(
+            local_id,
+            slot_id,
+            clean(name, limit=120),
+            int(offset or 0),
+            int(length or 0),
+            state,
+            rate,
+            local_id not in sent_refs,
+        )
+    return found
 
 
 def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
@@ -70,6 +115,7 @@ def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
         compute_stage(demand, link, slots, today),
         category,
         offers,
+        live_uploads(conn),
     )
 
 
@@ -206,15 +252,20 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
             else clean(slot.person_id)
         )
         state = effective_state(slot.state, slot.valid_until, model.today)
-        queued = model.documents_shown.get(slot.slot_id, {}).get("_local_state")
+        local = model.documents_shown.get(slot.slot_id, {})
+        queued = local.get("_local_state")
+        upload = model.uploads.get(slot.slot_id)
         ok = state in ("received", "accepted") or not slot.required
         style = "green" if ok else "bold red" if state in ("rejected", "expired") else "bold yellow"
         label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
-        state_text = (
-            Text(t("doc_state.queued"), style="italic")
-            if queued
-            else Text(t(f"doc_state.{state}"), style=style)
-        )
+        if upload is not None:
+            state_text = Text(upload_state(t, upload), style="italic")
+        elif queued:
+            state_text = Text(t("doc_state.queued"), style="italic")
+        elif local.get("_pending"):
+            state_text = Text(t("doc_state.removing"), style="italic")
+        else:
+            state_text = Text(t(f"doc_state.{state}"), style=style)
         reason = clean(slot.reason or "")
         until = t("pieces.until", date=t.date_short(slot.valid_until)) if slot.valid_until else ""
         rows.append(
@@ -235,10 +286,55 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
                     "reason": reason,
                     "valid_until": t.date(slot.valid_until) if slot.valid_until else "",
                     "kind": slot.kind,
+                    "what": t(f"kind_help.{slot.kind}"),
+                    "first_name": clean(person.first_name) if person else "",
+                    "pulled_state": "removing" if local.get("_pending") else state,
+                    "upload": upload.name if upload else "",
+                    "upload_local_id": upload.local_id if upload else "",
+                    "can_take_back": "1" if upload and upload.can_take_back else "",
                 },
             )
         )
     return rows
+
+
+def upload_state(t: Translator, upload: UploadView) -> str:
+    """« en file », « envoi 45 % », « envoyé » for a document on its way."""
+    if upload.state == "uploading" and upload.total:
+        return t("doc_state.uploading", percent=int(100 * upload.sent / upload.total))
+    return t(_UPLOAD_STATES.get(upload.state, "doc_state.upload_queued"))
+
+
+_UPLOAD_STATES = {
+    "queued": "doc_state.upload_queued",
+    "uploading": "doc_state.upload_uploading",
+    "uploaded": "doc_state.upload_uploaded",
+}
+
+
+def upload_detail(t: Translator, sent: int, total: int, rate: float | None) -> str:
+    """« 1,2 Mo sur 2,6 Mo · 120 ko/s · encore 12 s »."""
+    parts = [t("pieces.sent_of", sent=t.size(sent), total=t.size(total))]
+    if rate and rate > 0 and sent < total:
+        parts.append(t("pieces.rate", rate=t.size(int(rate))))
+        left = (total - sent) / rate
+        parts.append(t("pieces.left", left=t.duration(left)))
+    return " · ".join(parts)
+
+
+def intake_event(t: Translator, event: dict[str, Any]) -> tuple[str, str]:
+    """An entry of the drop folder's log in words, and its severity."""
+    file = clean(event["file"], limit=80)
+    if event["outcome"] == "taken":
+        piece = t(f"kind.{event.get('kind')}") if event.get("kind") else ""
+        who = f" ({clean(event['person'])})" if event.get("person") else ""
+        return t("pieces.event_taken", file=file, piece=piece + who), "information"
+    if event["outcome"] == "unsorted":
+        return t("pieces.event_unsorted", file=file), "warning"
+    if event["outcome"] == "removed":
+        return t("pieces.event_removed", file=file), "information"
+    reason = t.refusal(event.get("reason") or "other", event.get("params") or {})
+    return t("pieces.event_refused", file=file, reason=reason), "warning"
 
 
 # --- Offres ----------------------------------------------------------------------------------
@@ -491,7 +587,12 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
     if syncing or status.pending:
         line = t("sync.syncing", pending=status.pending)
         if status.upload_percent is not None:
-            line += " " + t("sync.upload", percent=status.upload_percent)
+            line += " " + t(
+                "sync.upload_bytes",
+                percent=status.upload_percent,
+                sent=t.size(status.upload_done),
+                total=t.size(status.upload_total),
+            )
         return line, "busy"
     if not status.ever_synced:
         return t("sync.never"), "warn"

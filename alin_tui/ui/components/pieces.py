@@ -1,17 +1,28 @@
-"""Pièces justificatives: the checklist per person, updated in place; `Entrée` opens a piece."""
+"""Pièces justificatives: the checklist per person, updated in place; the documents on their way
+with a progress bar each; the files of the drop folder waiting to be sorted (« À classer »); the
+last thing the drop folder did.
+
+Keys: `Entrée` opens a piece (or sorts a waiting file), `a` attaches a file to the piece under
+the cursor (or replaces it), `x` / `Suppr` takes a queued document back or removes a received
+one. Each action carries the slot id read when the key is pressed.
+"""
 
 from __future__ import annotations
 
+import time
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, ProgressBar, Static
 
 from alin_tui.ui import views
 from alin_tui.ui.bindings import localize
 from alin_tui.ui.components.keyed_table import KeyedTable, clip, fit
 from alin_tui.ui.i18n import Translator
+from alin_tui.ui.text import clean
 
 # (key, label, width or None to share, shown from this width)
 NARROW = (
@@ -28,44 +39,126 @@ WIDE = (
     ("valid_until", "pieces.valid_until", 18, 0),
 )
 WIDE_FROM = 118
+UNSORTED = (("file", "pieces.file", None, 0), ("guess", "pieces.guess", None, 0))
+
+
+class UploadRow(Horizontal):
+    """One document on its way: its piece and file, a bar, bytes sent, rate and time left."""
+
+    DEFAULT_CSS = """
+    UploadRow { height: 1; padding: 0 1; }
+    UploadRow .upload-name { width: 1fr; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    UploadRow ProgressBar { width: 22; height: 1; }
+    UploadRow ProgressBar Bar { width: 14; }
+    UploadRow .upload-detail { width: auto; max-width: 40; height: 1; color: $text-muted; }
+    """
+
+    def __init__(self, t: Translator, upload: views.UploadView, label: str) -> None:
+        super().__init__(classes="upload-row")
+        self.t, self.upload, self.label = t, upload, label
+        self._seen: tuple[float, int] | None = None
+        self.rate: float | None = upload.rate
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(self.label), classes="upload-name")
+        yield ProgressBar(total=max(1, self.upload.total), show_eta=False)
+        yield Static("", classes="upload-detail")
+
+    def on_mount(self) -> None:
+        self.show(self.upload.sent, self.upload.total)
+
+    def show(self, sent: int, total: int) -> None:
+        now = time.monotonic()
+        if self._seen is not None and sent > self._seen[1] and now > self._seen[0]:
+            measured = (sent - self._seen[1]) / (now - self._seen[0])
+            self.rate = measured if self.rate is None else 0.5 * self.rate + 0.5 * measured
+        self._seen = (now, sent)
+        self.query_one(ProgressBar).update(total=max(1, total), progress=sent)
+        detail = views.upload_detail(self.t, sent, total, self.rate)
+        if self.upload.state == "uploaded" or (total and sent >= total):
+            detail = self.t("pieces.sent_waiting")
+        self.query_one(".upload-detail", Static).update(Text(detail))
 
 
 class PiecesPane(Vertical):
     DEFAULT_CSS = """
     PiecesPane #pieces-hint { height: 1; padding: 0 1; color: $text-muted; }
     PiecesPane #pieces-empty { padding: 1 2; color: $text-muted; height: auto; }
+    PiecesPane #uploads { height: auto; max-height: 5; }
+    PiecesPane #unsorted-title { height: 1; padding: 0 1; text-style: bold; color: $warning; }
+    PiecesPane #unsorted { height: auto; max-height: 6; }
+    PiecesPane #pieces-activity { height: 1; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [Binding("enter", "open", "keys.open_piece", id="piece-open")]
+    BINDINGS = [
+        Binding("enter", "open", "keys.open_piece", id="piece-open"),
+        Binding("a", "attach", "keys.attach", id="piece-attach"),
+        Binding("x,delete", "remove", "keys.remove_piece", id="piece-remove"),
+    ]
 
     class Opened(Message):
         def __init__(self, detail: dict[str, str]) -> None:
             super().__init__()
             self.detail = detail
 
+    class Attach(Message):
+        def __init__(self, detail: dict[str, str]) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class Remove(Message):
+        def __init__(self, detail: dict[str, str]) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class Sort(Message):
+        """A waiting file to assign to a slot (its name on disk, as shown, the likely slots)."""
+
+        def __init__(self, raw: str, name: str, candidates: tuple[str, ...]) -> None:
+            super().__init__()
+            self.raw, self.name, self.candidates = raw, name, candidates
+
     def __init__(self, t: Translator, **kwargs) -> None:
         super().__init__(**kwargs)
         self.t = t
         localize(self, t)
         self._rows: list[views.SlotRow] = []
+        self._unsorted: list = []
+        self._labels: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(self.t("pieces.none"), id="pieces-empty")
         yield KeyedTable(id="documents")
+        yield Vertical(id="uploads")
+        yield Static(self.t("pieces.unsorted_title"), id="unsorted-title")
+        yield KeyedTable(id="unsorted")
+        yield Static("", id="pieces-activity")
         yield Static(self.t("pieces.hint"), id="pieces-hint")
 
     @property
     def table(self) -> KeyedTable:
         return self.query_one("#documents", KeyedTable)
 
-    def show(self, model: views.ScreenModel) -> None:
+    @property
+    def unsorted_table(self) -> KeyedTable:
+        return self.query_one("#unsorted", KeyedTable)
+
+    # --- refresh ----------------------------------------------------------------------------
+
+    def show(self, model: views.ScreenModel, unsorted: list | None = None) -> None:
         self._rows = views.document_rows(self.t, model)
+        self._labels = {r.key: f"{r.piece.plain} — {r.person.plain}" for r in self._rows}
         self.query_one("#pieces-empty").display = not self._rows
         self.table.display = bool(self._rows)
         self.query_one("#pieces-hint").display = bool(self._rows)
+        if unsorted is not None:
+            self._unsorted = unsorted
         self._paint()
+        self._show_uploads(model)
+        self._show_unsorted()
 
     def on_resize(self) -> None:
         self._paint()
+        self._show_unsorted()
 
     def _paint(self) -> None:
         width = self.size.width or 80
@@ -86,11 +179,83 @@ class PiecesPane(Vertical):
             rows.append((row.key, cells))
         self.table.show(columns, rows)
 
-    def action_open(self) -> None:
+    def _show_uploads(self, model: views.ScreenModel) -> None:
+        box = self.query_one("#uploads", Vertical)
+        shown = {row.upload.local_id: row for row in box.query(UploadRow)}
+        wanted = {u.local_id: u for u in model.uploads.values()}
+        for local_id, row in shown.items():
+            if local_id not in wanted:
+                row.remove()
+        for local_id, upload in wanted.items():
+            if local_id in shown:
+                shown[local_id].upload = upload
+                shown[local_id].show(upload.sent, upload.total)
+            else:
+                label = f"{self._labels.get(upload.slot_id, '')} · {upload.name}"
+                box.mount(UploadRow(self.t, upload, label))
+        box.display = bool(wanted)
+
+    def progress(self, local_id: str, sent: int, total: int) -> bool:
+        """An upload moved on (from the sync loop): its bar follows; False when not shown."""
+        for row in self.query(UploadRow):
+            if row.upload.local_id == local_id:
+                row.show(sent, total)
+                return True
+        return False
+
+    def _show_unsorted(self) -> None:
+        table = self.unsorted_table
+        waiting = bool(self._unsorted)
+        table.display = waiting
+        self.query_one("#unsorted-title").display = waiting
+        if not waiting:
+            return
+        width = self.size.width or 80
+        columns = fit([(k, self.t(label), w, f) for k, label, w, f in UNSORTED], width)
+        rows = []
+        for item in self._unsorted:
+            guess = self._guess(item)
+            cells = {"file": Text(clean(item.name, limit=120)), "guess": Text(guess, style="dim")}
+            rows.append((item.raw, [clip(cells[k], w) for k, _, w in columns]))
+        table.show(columns, rows)
+
+    def _guess(self, item) -> str:
+        if item.candidates and item.kind:
+            return self.t("pieces.guess_which", piece=self.t(f"kind_short.{item.kind}"))
+        return self.t("pieces.guess_none")
+
+    def show_activity(self, line: str) -> None:
+        self.query_one("#pieces-activity", Static).update(Text(line))
+
+    # --- actions, bound to the row under the cursor when the key is pressed ------------------
+
+    def _selected(self) -> views.SlotRow | None:
         key = self.table.selected_key
-        row = next((r for r in self._rows if r.key == key), None)
+        return next((r for r in self._rows if r.key == key), None)
+
+    def _unsorted_selected(self):
+        key = self.unsorted_table.selected_key
+        return next((u for u in self._unsorted if u.raw == key), None)
+
+    def action_open(self) -> None:
+        if self.unsorted_table.has_focus:
+            item = self._unsorted_selected()
+            if item is not None:
+                self.post_message(self.Sort(item.raw, item.name, item.candidates))
+            return
+        row = self._selected()
         if row is not None:
             self.post_message(self.Opened(row.detail))
+
+    def action_attach(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.post_message(self.Attach(row.detail))
+
+    def action_remove(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.post_message(self.Remove(row.detail))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
