@@ -249,6 +249,14 @@ def cmd_status(args: argparse.Namespace) -> int:
             f"{'complet' if status['complete'] else 'incomplet'}"
         )
         print(f"synchronisation : {sync['state']} ({sync['pending']} en attente)")
+        from alin_tui.sync import dropfolder
+
+        waiting = dropfolder.unsorted(db, settings.drop_folder)
+        if waiting:
+            t = _translator(settings)
+            print(t("intake.cli_status_unsorted", count=len(waiting), folder=settings.drop_folder))
+            for item in waiting:
+                print(f"  {item.name}")
     return EXIT_OK
 
 
