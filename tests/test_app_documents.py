@@ -245,3 +245,130 @@ async def test_a_dropped_file_arrives_without_a_restart(sandbox, api, tmp_path) 
         assert "reçu dans le dépôt" in text and "Avis d'imposition (Nadia)" in text
     session.close()
     assert (store.parent / "dépôt" / "traités" / "avis d'imposition Nadia.pdf").exists()
+
+
+def burst(app, *keys: str) -> None:
+    """Keys arriving at once, as from a fast typist, a paste or SSH."""
+    from textual import events
+
+    names = {"enter": "\r", "tab": "\t", "escape": "\x1b"}
+    for key in keys:
+        char = names.get(key, key if len(key) == 1 else None)
+        name = {" ": "space", "/": "slash", ".": "full_stop", "-": "minus", "_": "underscore"}.get(
+            key, key
+        )
+        app.post_message(events.Key(name, char))
+
+
+async def test_a_path_typed_at_once_after_a_lands_whole(sandbox, tmp_path) -> None:
+    scan = put(tmp_path / "scans", "bulletins.pdf", PDF)
+    store = tmp_path / "p" / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
+    assert session.sync().error is None
+    app = AlinApp(store, sync_on_start=False, attach_start=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_piece(app, pilot, "pj-demo-1-payslips")
+        burst(app, "a", *str(scan))  # the dialog opens while the path is still arriving
+        for _ in range(40):
+            await pilot.pause()
+        field = app.screen.query_one("#attach-path")
+        assert field.value == str(scan)
+        burst(app, "enter")
+        await settle(app, pilot)
+        assert [a["slot_id"] for n, a in queued(store)] == ["pj-demo-1-payslips"]
+    session.close()
+
+
+async def test_a_refused_drop_is_to_see_until_read(sandbox, tmp_path) -> None:
+    store = tmp_path / "p" / "store.db"
+    drop = store.parent / "dépôt"
+    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"), drop_folder=drop)
+    assert session.sync().error is None
+    put(drop, "avis d'imposition Nadia.pdf", b"<html>a web page saved as .pdf</html>")
+    assert session.sync().dropped.refused
+    app = AlinApp(store, sync_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "À voir : 1" in flat(app)
+        await pilot.press("ctrl+a")
+        await pilot.pause()
+        assert "avis d'imposition Nadia.pdf" in flat(app) and "JPEG ou PNG" in flat(app)
+        app.screen.query_one("#seen-0").press()
+        await settle(app, pilot)
+        assert "À voir" not in screen_text(app)
+    session.close()
+
+
+async def test_sorting_onto_a_piece_already_there_asks_first(sandbox, tmp_path) -> None:
+    store = tmp_path / "p" / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
+    assert session.sync().error is None
+    put(store.parent / "dépôt", "avis imposition Amina.pdf", PDF)  # hers is accepted
+    app = AlinApp(store, sync_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        assert "remplacerait" in flat(app)
+        app.main.query_one(PiecesPane).unsorted_table.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # her tax notice, first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "déjà acceptée" in flat(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert queued(store) == []
+    session.close()
+
+
+async def test_a_queued_removal_can_be_called_off(sandbox, tmp_path) -> None:
+    store = tmp_path / "p" / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
+    assert session.sync().error is None
+    app = AlinApp(store, sync_on_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_piece(app, pilot, "pj-demo-1-identity")
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert [n for n, _ in queued(store)] == ["document.remove"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog) and "Annuler le retrait" in flat(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert queued(store) == []
+        assert "acceptée" in flat(app)
+    session.close()
+
+
+async def test_open_attach_and_type_in_one_burst(sandbox, tmp_path) -> None:
+    """Entrée (the piece), a (attach, from its detail), the path, Entrée: all at once."""
+    scan = put(tmp_path / "scans", "paie.pdf", PDF)
+    store = tmp_path / "p" / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
+    assert session.sync().error is None
+    put(store.parent / "dépôt", "bulletin salaire mars.pdf", PDF + b"m")
+    app = AlinApp(store, sync_on_start=False, attach_start=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_piece(app, pilot, "pj-demo-1-payslips")
+        burst(app, "enter", "a", *str(scan), "enter")
+        for _ in range(60):
+            await pilot.pause()
+        await settle(app, pilot)
+        assert [a["slot_id"] for n, a in queued(store)] == ["pj-demo-1-payslips"]
+        # the file to sort, in two keys sent at once
+        app.main.query_one(PiecesPane).unsorted_table.focus()
+        await pilot.pause()
+        burst(app, "enter", "enter")
+        for _ in range(40):
+            await pilot.pause()
+        await settle(app, pilot)
+        slots = sorted(a["slot_id"] for n, a in queued(store))
+        assert slots == ["pj-demo-1-payslips", "pj-demo-2-payslips"], flat(
+            app
+        )  # hers is on its way
+    session.close()

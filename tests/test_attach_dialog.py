@@ -235,9 +235,15 @@ async def test_picking_in_the_tree_fills_the_path_and_a_second_enter_attaches(
         await pilot.press("enter")
         await _until(pilot, lambda: _field(app).value != "")
         assert Path(_field(app).value) == (folder / "scan.png").resolve()
-        assert _field(app).has_focus
+        assert tree.has_focus  # still browsing: arrows move in the list, nothing attached
         assert app.results == []
-        await pilot.press("enter")
+        await pilot.press("up", "enter")  # another file: chosen, not attached
+        await pilot.pause()
+        assert app.results == [] and Path(_field(app).value) != (folder / "scan.png").resolve()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.results == []
+        await pilot.press("enter")  # the same file again: attached
         await pilot.pause()
     assert app.results == [(folder / "scan.png").resolve()]
 
@@ -569,3 +575,18 @@ def test_completion_survives_an_unreadable_folder(
 
     monkeypatch.setattr(attach.os, "scandir", denied)
     assert complete(str(folder) + "/bul", folder) is None
+
+
+async def test_tab_on_a_folder_path_browses_it_in_the_list(folder: Path, tmp_path: Path) -> None:
+    other = tmp_path / "autres papiers"
+    other.mkdir()
+    (other / "avis.pdf").write_bytes(PDF)
+    app = Host(_dialog(folder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _until(pilot, lambda: _tree_loaded(app))
+        await _type(pilot, str(other) + "/")
+        await pilot.press("tab")
+        tree = app.dialog.query_one(AttachTree)
+        await _until(pilot, lambda: tree.folder == other.resolve() and bool(tree.root.children))
+        assert tree.has_focus
+        assert [n.label.plain for n in tree.root.children] == ["avis.pdf"]

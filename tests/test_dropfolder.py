@@ -118,10 +118,14 @@ def test_names_that_fit_nothing_or_two_slots_wait_to_be_sorted(home) -> None:
     assert sorted(report.unsorted) == ["IMG_2041.jpg", "bulletin salaire mars.pdf"]
     assert names(drop) == {"IMG_2041.jpg", "bulletin salaire mars.pdf"}  # left where they are
     waiting = {u.name: u for u in dropfolder.unsorted(conn, drop)}
-    assert waiting["bulletin salaire mars.pdf"].candidates == (
+    assert waiting["bulletin salaire mars.pdf"].candidates[:2] == (
         "pj-demo-1-payslips",
         "pj-demo-2-payslips",
-    )
+    )  # then the other pieces still needed, before those already there
+    assert set(waiting["bulletin salaire mars.pdf"].candidates[2:]) == {
+        "pj-demo-2-identity",
+        "pj-demo-2-tax_notice",
+    }
     # sorted by hand: taken for the slot chosen
     report = dropfolder.assign(
         conn, drop, staging, "bulletin salaire mars.pdf", "pj-demo-2-payslips"
@@ -146,6 +150,39 @@ def test_a_file_shown_to_sort_waits_for_a_person_even_when_it_would_now_fit(home
     report = dropfolder.intake(conn, drop, staging)
     assert [t["file"] for t in report.taken] == ["fiche de paie amina.pdf"]
     assert report.unsorted == ["bulletin salaire mars.pdf"]  # not sent to Nadia behind her back
+
+
+def test_a_plain_name_never_replaces_a_piece_already_there(home) -> None:
+    """Amina's tax notice is accepted: « avis imposition Amina » waits for a person (the app
+    asks before replacing); a name with the slot id is an explicit choice and is taken."""
+    conn, drop, staging = home
+    put(drop, "avis imposition Amina.pdf", PDF)
+    put(drop, "contrat de travail Nadia.pdf", PDF + b"2")
+    report = dropfolder.intake(conn, drop, staging)
+    assert report.taken == []
+    assert sorted(report.unsorted) == ["avis imposition Amina.pdf", "contrat de travail Nadia.pdf"]
+    waiting = {u.name: u for u in dropfolder.unsorted(conn, drop)}
+    assert waiting["avis imposition Amina.pdf"].replaces == "pj-demo-1-tax_notice"
+    put(drop, "pj-demo-1-tax_notice 2026.pdf", PDF + b"3")
+    assert [t["slot_id"] for t in dropfolder.intake(conn, drop, staging).taken] == [
+        "pj-demo-1-tax_notice"
+    ]
+    # a piece on its way is not lacking either: a second file for it waits too
+    put(drop, "fiche de paie Amina.pdf", PDF + b"4")
+    put(drop, "payslip amina.pdf", PDF + b"5", age=20)
+    report = dropfolder.intake(conn, drop, staging)
+    assert [t["file"] for t in report.taken] == ["fiche de paie Amina.pdf"]
+    assert "payslip amina.pdf" in report.unsorted
+
+
+def test_a_refusal_is_to_see_until_read(home) -> None:
+    conn, drop, staging = home
+    put(drop, "avis imposition.pdf", b"not a document")
+    dropfolder.intake(conn, drop, staging)
+    (event,) = dropfolder.unseen_refusals(conn)
+    assert (event["file"], event["reason"]) == ("avis imposition.pdf", "bad_type")
+    dropfolder.mark_seen(conn, event["id"])
+    assert dropfolder.unseen_refusals(conn) == []
 
 
 def test_a_slot_id_that_names_no_slot_is_refused(home) -> None:

@@ -82,6 +82,7 @@ class Unsorted:
     size: int
     kind: str | None
     candidates: tuple[str, ...]
+    replaces: str | None = None  # the piece its name fits, already received or on its way
 
 
 def ignored(name: str) -> bool:
@@ -98,10 +99,20 @@ def _household(conn: sqlite3.Connection):
 
     shown = applicant.load(conn)
     today = sync_state.server_today(conn)
+    on_the_way = {
+        r[0]
+        for r in conn.execute(
+            "SELECT slot_id FROM uploads WHERE state IN ('queued', 'uploading', 'uploaded')"
+        )
+    }
     slots = []
     for slot in shown.slots():
         state = effective_state(slot.state, slot.valid_until, today)
-        lacking = slot.required and state in ("missing", "rejected", "expired")
+        lacking = (
+            slot.required
+            and state in ("missing", "rejected", "expired")
+            and slot.slot_id not in on_the_way
+        )
         slots.append(classify.Slot(slot.slot_id, slot.person_id, slot.kind, lacking))
     persons = [classify.Person(p.id, p.first_name) for p in shown.person_rules()]
     return slots, persons
@@ -223,6 +234,15 @@ def _pass(
             _refuse_in_place(conn, folder, name, Refusal("unknown_slot_id"), report)
             continue
         listed = _listed_unsorted(conn, name, st)
+        if (
+            match.slot_id is not None
+            and match.method != "slot_id"
+            and not listed
+            and match.slot_id not in {s.slot_id for s in slots[0] if s.lacking}
+        ):
+            # A plain name that fits a piece already received, accepted or on its way: a
+            # person decides (in the app, which asks before replacing), never the name.
+            match = _replacing(match)
         if match.slot_id is None and not listed:
             when = _sent_before(conn, folder / name)
             if when is not None:  # this very file went already: not one to sort again
@@ -239,11 +259,19 @@ def _pass(
             if kind is not None and not _intake.looks_complete(folder / name, kind):
                 report.waiting.append(shown_name(name))
                 continue
-        _claim_and_take(
+        if _claim_and_take(
             conn, folder, staging, name, st, match.slot_id, match.method, report, lighten
-        )
+        ):
+            slots = None  # that piece is on its way now: no longer lacking for the next file
         if report.disk_full:
             return
+
+
+def _replacing(match):
+    """The match of a name whose piece is already there: left to sort, that piece first."""
+    from dataclasses import replace
+
+    return replace(match, slot_id=None, method="replaces", candidates=(match.slot_id,))
 
 
 def _sent_before(conn: sqlite3.Connection, path: Path) -> str | None:
@@ -454,7 +482,8 @@ def recover(conn: sqlite3.Connection, folder: Path, staging: Path) -> None:
 
 
 def unsorted(conn: sqlite3.Connection, folder: Path, *, settle: float = SETTLE_SECONDS):
-    """The files in the drop folder that fit no slot, or several: « À classer »."""
+    """The files in the drop folder that fit no slot, or several, or a piece already there:
+    « À classer ». Listing them notes them as shown, so that they wait for a person."""
     from alin_tui.domain import classify
 
     slots, persons = _household(conn)
@@ -472,10 +501,23 @@ def unsorted(conn: sqlite3.Connection, folder: Path, *, settle: float = SETTLE_S
             continue
         match = classify.classify(shown_name(entry.name), slots, persons)
         listed = _listed_unsorted(conn, entry.name, st)
+        if (
+            match.slot_id is not None
+            and match.method != "slot_id"
+            and match.slot_id not in {s.slot_id for s in slots if s.lacking}
+        ):
+            match = _replacing(match)
         if (match.slot_id is None or listed) and match.method != "unknown_slot_id":
             likely = (match.slot_id,) if match.slot_id else match.candidates
+            lacking = [s.slot_id for s in slots if s.lacking and s.slot_id not in likely]
+            likely = likely + tuple(lacking)  # then the pieces still needed, before the rest
+            replaces = match.candidates[0] if match.method == "replaces" else None
+            if not listed:  # shown « à classer » now: it stays so until a person decides
+                _note_unsorted(conn, entry.name, st, match)
             found.append(
-                Unsorted(shown_name(entry.name), entry.name, st.st_size, match.kind, likely)
+                Unsorted(
+                    shown_name(entry.name), entry.name, st.st_size, match.kind, likely, replaces
+                )
             )
     return found
 
@@ -645,7 +687,15 @@ def attach_result(conn: sqlite3.Connection, local_id: str, result: dict[str, Any
         refusal = Refusal(
             "server", {"code": result.get("code"), "message": result.get("message") or ""}
         )
-        _intake.log(conn, filename, "refused", slot_id=slot_id, refusal=refusal, local_id=local_id)
+        _intake.log(  # the failed attachment itself is « à voir »: said once, not twice
+            conn,
+            filename,
+            "refused",
+            slot_id=slot_id,
+            refusal=refusal,
+            local_id=local_id,
+            seen=True,
+        )
         _settle_files(source, staged, REFUSED_DIR)
 
 
@@ -661,3 +711,27 @@ def log_since(conn: sqlite3.Connection, after_id: int = 0, limit: int = 50) -> l
     for item in out:
         item["params"] = json.loads(item["params"] or "{}")
     return out
+
+
+def unseen_refusals(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Files refused and not yet read about: « à voir »."""
+    rows = conn.execute(
+        "SELECT id, at, file, reason, params, slot_id FROM intake_log "
+        "WHERE outcome = 'refused' AND seen = 0 ORDER BY id"
+    ).fetchall()
+    return [
+        {
+            "id": r[0],
+            "at": r[1],
+            "file": r[2],
+            "reason": r[3],
+            "params": json.loads(r[4] or "{}"),
+            "slot_id": r[5],
+        }
+        for r in rows
+    ]
+
+
+def mark_seen(conn: sqlite3.Connection, event_id: int) -> None:
+    with outbox.durable(conn):
+        conn.execute("UPDATE intake_log SET seen = 1 WHERE id = ?", (event_id,))

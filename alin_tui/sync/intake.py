@@ -147,10 +147,15 @@ def log(
     method: str | None = None,
     refusal: Refusal | None = None,
     local_id: str | None = None,
+    seen: bool | None = None,
 ) -> None:
+    """One line of the intake log. A refusal is unseen (« à voir ») until the user reads it;
+    anything else is seen at once."""
+    if seen is None:
+        seen = outcome != "refused"
     conn.execute(
-        "INSERT INTO intake_log (at, file, outcome, slot_id, method, reason, params, local_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO intake_log (at, file, outcome, slot_id, method, reason, params, local_id, "
+        "seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             outbox.now(),
             shown_name(name)[:255],
@@ -160,6 +165,7 @@ def log(
             refusal.reason if refusal else None,
             json.dumps(refusal.params if refusal else {}, ensure_ascii=False),
             local_id,
+            int(seen),
         ),
     )
 

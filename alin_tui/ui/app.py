@@ -122,6 +122,7 @@ class AlinApp(App[None]):
         self._keys_waiting: deque[events.Event] = deque()
         self._key_in_flight: int | None = None
         self._key_serial = 0
+        self._stack_at_key: list = []
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -166,8 +167,12 @@ class AlinApp(App[None]):
         post each key to the widget focused when it arrives, so a key typed right after `/`
         would go to the list, not to the search field that `/` focuses."""
         if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
-            if self._key_in_flight is not None:
+            if self._key_in_flight is not None or self._keys_waiting:
                 self._keys_waiting.append(event)
+                return
+            if not self.screen.is_mounted:  # a dialog just pushed: its field takes focus on mount
+                self._keys_waiting.append(event)
+                self.set_timer(0.02, self._deliver_soon)
                 return
             await self._deliver(event)
             return
@@ -179,6 +184,7 @@ class AlinApp(App[None]):
             self._keys_waiting.appendleft(events.Key(event.character, event.character))
             event = events.Key("escape", "\x1b")
         target = self.focused or self.screen
+        self._stack_at_key = list(self.screen_stack)
         await super().on_event(event)
         if event.is_forwarded:
             self._key_serial += 1
@@ -201,11 +207,24 @@ class AlinApp(App[None]):
             return
         self._key_in_flight = None
         if self._keys_waiting:
-            self.call_next(self._deliver_next)
+            if self.screen_stack != self._stack_at_key:
+                # The key opened or closed a screen: what a dialog's answer does (open the next
+                # one, move the focus) runs from its own queue; the next key waits for it.
+                self.set_timer(0.03, self._deliver_soon)
+            else:
+                self.call_next(self._deliver_next)
 
     async def _deliver_next(self) -> None:
         if self._key_in_flight is None and self._keys_waiting:
+            if not self.screen.is_mounted:
+                # A screen pushed by the last key (a dialog) is not ready: its first field gets
+                # the focus when it mounts, and the next key belongs there, not to nowhere.
+                self.set_timer(0.02, self._deliver_soon)
+                return
             await self._deliver(self._keys_waiting.popleft())
+
+    def _deliver_soon(self) -> None:
+        self.call_next(self._deliver_next)
 
     # --- sync -----------------------------------------------------------------------------
 
@@ -258,9 +277,13 @@ class AlinApp(App[None]):
         if self.syncing:
             main.show_status()
             return
+        if not main.is_mounted:
+            return  # the screen's own first refresh comes with its mount
         report = getattr(event, "report", None)
         main.refresh_views(offers_changed=bool(report is not None and report.changes))
         main.documents.announce()
+        if report is not None and report.dropped.waiting:
+            main.documents.writing(report.dropped.waiting)
 
     def action_help_quit(self) -> None:
         self.notify(self.t("keys.how_to_quit"))

@@ -244,12 +244,32 @@ class PathInput(Input):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "accept_suggestion":
-            return self.suggestion_shown  # False: the key goes on to the screen's focus_next
+            # False: the key goes on to the screen's focus_next (the tree).
+            return self.suggestion_shown or self._folder() is not None
         return super().check_action(action, parameters)
 
+    def _folder(self) -> Path | None:
+        """The folder the field names, when it names one the dialog can show."""
+        dialog = self.screen
+        if not isinstance(dialog, AttachDialog) or not clean_path(self.value):
+            return None
+        path = to_path(clean_path(self.value), dialog._base())
+        try:
+            return path if path.is_dir() and check_file(path, dialog.root) == IS_DIR else None
+        except OSError:
+            return None
+
     def action_accept_suggestion(self) -> None:
-        self.value = self._suggestion
-        self.cursor_position = len(self.value)
+        if self.suggestion_shown:
+            self.value = self._suggestion
+            self.cursor_position = len(self.value)
+            return
+        folder, dialog = self._folder(), self.screen
+        if folder is not None and isinstance(dialog, AttachDialog):
+            # `Tab` on a folder with nothing more to complete: browse it in the list.
+            tree = dialog.query_one(AttachTree)
+            if tree.open_folder(folder):
+                tree.focus()
 
     def action_end(self, select: bool = False) -> None:
         if not select and self.suggestion_shown:
@@ -371,11 +391,16 @@ class AttachDialog(Dialog[Path | None]):
             self.dismiss(None)
 
     def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        """`Entrée` on a file writes its path above and stays in the list (arrows keep
+        browsing); `Entrée` again on the same file attaches it."""
         event.stop()
         field = self.query_one(PathInput)
+        if clean_path(field.value) == str(event.path):
+            self.attach()
+            return
         field.value = str(event.path)
         field.cursor_position = len(field.value)
-        field.focus()
+        self._say(self.t("attach.chosen", file=clean(event.path.name, limit=60)), info=True)
 
     def attach(self) -> None:
         """Check what the Input holds; dismiss with the file, or say what is wrong."""

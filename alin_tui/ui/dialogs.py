@@ -212,16 +212,25 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
     AttentionDialog .buttons { margin-top: 0; margin-bottom: 1; }
     """
 
-    def __init__(self, t: Translator, rows: list[Any]) -> None:
+    def __init__(self, t: Translator, rows: list[Any], files: list[dict] | None = None) -> None:
         super().__init__(t)
         self.rows = rows
+        self.files = files or []  # documents the drop folder refused, not yet read about
 
     def compose(self) -> ComposeResult:
         t = self.t
         with VerticalScroll(classes="dialog"):
             yield Static(t("attention.title"), classes="title")
-            if not self.rows:
+            if not self.rows and not self.files:
                 yield Static(t("attention.none"))
+            for index, event in enumerate(self.files):
+                reason = t.refusal(event.get("reason") or "other", event.get("params") or {})
+                line = t(
+                    "attention.file_refused", file=clean(event["file"], limit=80), reason=reason
+                )
+                yield Static(Text(line), classes="item")
+                with Horizontal(classes="buttons"):
+                    yield Button(t("attention.ok"), id=f"seen-{index}", compact=True)
             for index, row in enumerate(self.rows):
                 result = row.result or {}
                 if row.state == "conflict":
@@ -265,6 +274,8 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
         action, _, index = (event.button.id or "").partition("-")
         if action in ("mine", "theirs", "ok"):
             self.dismiss((action, self.rows[int(index)]))
+        elif action == "seen":
+            self.dismiss((action, self.files[int(index)]))
         else:
             self.dismiss(None)
 

@@ -75,6 +75,11 @@ class Documents:
             )
             self.app.notify(line, severity="warning" if refused else "information", timeout=8)
 
+    def writing(self, names: list[str]) -> None:
+        """Files still being written in the drop folder: said on the Pièces tab, taken later."""
+        files = ", ".join(self.t("pieces.quoted", file=clean(n, limit=60)) for n in names[:3])
+        self.pane.show_activity(self.t("pieces.event_writing", files=files, count=len(names)))
+
     def _slot_words(self, slot_id: str | None) -> dict[str, Any]:
         from alin_tui.sync import dropfolder
 
@@ -107,21 +112,12 @@ class Documents:
         def chosen(path: Path | None) -> None:
             if path is None:
                 return
-            replacing = detail.get("upload") or detail.get("pulled_state") in (
-                "received",
-                "accepted",
-            )
-            if not replacing:
+            if not self._replaces(detail):
                 self._attach_now(detail, path)
                 return
             from alin_tui.ui.dialogs import ConfirmDialog
 
-            body = self.t(
-                "pieces.replace_body",
-                piece=label,
-                old=detail.get("upload") or detail["state"],
-                new=clean(path.name, limit=80),
-            )
+            body = self._replace_body(detail, path.name)
             dialog = ConfirmDialog(
                 self.t, self.t("pieces.replace_title"), body, self.t("pieces.replace")
             )
@@ -168,10 +164,24 @@ class Documents:
         def show() -> None:
             self.app.notify(line, severity=severity, timeout=8)
             self.screen.refresh_views()
+            self.keep_focus()
             if sync:
                 self.app.action_sync()
 
         self.app.call_from_thread(show)
+
+    def keep_focus(self) -> None:
+        """After a dialog, the keys go back to the checklist (not to the tab bar, where `a` and
+        `x` mean nothing), unless the user is elsewhere on the screen."""
+        from textual.widgets import TabbedContent
+
+        focused, pane = self.app.focused, self.pane
+        if self.app.screen is not self.screen:
+            return
+        if self.screen.query_one(TabbedContent).active != "pieces":
+            return
+        if focused is None or not focused.display or pane not in focused.ancestors_with_self:
+            self.screen.set_focus(pane.table)
 
     # --- remove -------------------------------------------------------------------------------
 
@@ -199,6 +209,9 @@ class Documents:
                 t("pieces.taken_back", file=detail["upload"]),
             )
             return
+        if detail.get("pulled_state") == "removing":
+            self._cancel_removal(detail, label)
+            return
         if detail.get("pulled_state") not in ("received", "accepted", "expired"):
             self.app.notify(t("pieces.nothing_to_remove"), severity="information")
             return
@@ -209,20 +222,86 @@ class Documents:
             t("pieces.removed", piece=label),
         )
 
+    def _cancel_removal(self, detail: dict[str, str], label: str) -> None:
+        """`x` on a piece whose removal is queued: the removal can still be called off."""
+        from alin_tui.store import outbox
+        from alin_tui.ui.dialogs import ConfirmDialog
+
+        t = self.t
+        rows = [
+            r
+            for r in outbox.pending(self.screen.conn, "sne")
+            if r.name == "document.remove" and r.args.get("slot_id") == detail["slot_id"]
+        ]
+        if not rows or any(r.mutation_id is not None for r in rows):
+            self.app.notify(t("pieces.removal_sent"), severity="warning", timeout=8)
+            return
+
+        def call_off() -> actions.Outcome:
+            with outbox.durable(self.screen.conn):
+                dropped = any([outbox.drop_unsent(self.screen.conn, r.key) for r in rows])
+            return actions.Outcome(dropped=dropped)
+
+        self.screen._confirm(
+            ConfirmDialog(
+                t,
+                t("pieces.cancel_removal_title"),
+                t("pieces.cancel_removal_body", piece=label),
+                t("pieces.cancel_removal"),
+            ),
+            call_off,
+            t("pieces.removal_cancelled", piece=label),
+        )
+
     # --- sort a waiting file --------------------------------------------------------------------
 
     def sort(self, raw: str, name: str, candidates: tuple[str, ...]) -> None:
-        from alin_tui.ui.dialogs import SlotPickerDialog
+        """Which piece is this file? The likeliest first (its name's, then the pieces still
+        needed); choosing a piece already received or on its way asks before replacing it."""
+        from alin_tui.ui.dialogs import ConfirmDialog, SlotPickerDialog
 
+        t = self.t
         model = self.screen.model
-        rows = views.document_rows(self.t, model) if model else []
-        labels = {r.key: f"{r.piece.plain} — {r.person.plain} · {r.state.plain}" for r in rows}
+        rows = {r.key: r for r in (views.document_rows(t, model) if model else [])}
+        labels = {
+            k: f"{r.piece.plain} — {r.person.plain} · {r.state.plain}" for k, r in rows.items()
+        }
         order = [c for c in candidates if c in labels] + [k for k in labels if k not in candidates]
+
+        def chosen(slot_id: str | None) -> None:
+            if not slot_id:
+                return
+            detail = rows[slot_id].detail
+            if not self._replaces(detail):
+                self._assign(raw, name, slot_id)
+                return
+            body = self._replace_body(detail, name)
+            self.app.push_screen(
+                ConfirmDialog(t, t("pieces.replace_title"), body, t("pieces.replace")),
+                lambda ok: self._assign(raw, name, slot_id) if ok else None,
+            )
+
         options = [(slot_id, labels[slot_id]) for slot_id in order]
-        self.app.push_screen(
-            SlotPickerDialog(self.t, name, options),
-            lambda slot_id: self._assign(raw, name, slot_id) if slot_id else None,
+        self.app.push_screen(SlotPickerDialog(t, name, options), chosen)
+
+    @staticmethod
+    def _replaces(detail: dict[str, str]) -> bool:
+        return bool(detail.get("upload")) or detail.get("pulled_state") in ("received", "accepted")
+
+    def _replace_body(self, detail: dict[str, str], new: str) -> str:
+        t = self.t
+        piece = f"{detail['piece']} — {detail['person']}"
+        if detail.get("upload"):
+            old = t("pieces.replaces_upload", file=detail["upload"])
+        else:
+            accepted = detail.get("pulled_state") == "accepted"
+            old = t("pieces.replaces_accepted" if accepted else "pieces.replaces_received")
+        until = (
+            t("pieces.replace_until", date=detail["valid_until"])
+            if detail.get("valid_until")
+            else ""
         )
+        return t("pieces.replace_body", piece=piece, new=clean(new, limit=80), old=old, until=until)
 
     def _assign(self, raw: str, name: str, slot_id: str) -> None:
         self.screen.run_worker(

@@ -59,6 +59,9 @@ class MainScreen(Screen[None]):
         self.t = self.app.t
         localize(self, self.t)
         self.model: views.ScreenModel | None = None
+        from alin_tui.ui.documents import Documents
+
+        self.documents = Documents(self)  # before any sync event can ask for a refresh
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -80,9 +83,6 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        from alin_tui.ui.documents import Documents
-
-        self.documents = Documents(self)
         self.refresh_views(offers_changed=True)
         self.set_focus(self.query_one(DemandePane))
 
@@ -291,14 +291,22 @@ class MainScreen(Screen[None]):
 
     def action_attention(self) -> None:
         from alin_tui.store import outbox
+        from alin_tui.sync.dropfolder import mark_seen, unseen_refusals
         from alin_tui.ui.dialogs import AttentionDialog
 
         rows = outbox.rows(self.conn, states=("failed", "conflict"))
+        files = unseen_refusals(self.conn)
 
         def done(choice) -> None:
             if not choice:
                 return
             what, row = choice
+            if what == "seen":
+                mark_seen(self.conn, row["id"])
+                self.refresh_views()
+                if len(rows) + len(files) > 1:
+                    self.action_attention()  # the others still to read
+                return
             if what == "mine":  # the user's values again, on the current version
                 self.run_action_now(
                     lambda: actions.keep_mine(self.conn, row.key), self.t("actions.queued")
@@ -306,7 +314,7 @@ class MainScreen(Screen[None]):
             else:
                 self.run_action_now(lambda: actions.acknowledge(self.conn, row.key), None)
 
-        self.app.push_screen(AttentionDialog(self.t, rows), done)
+        self.app.push_screen(AttentionDialog(self.t, rows, files), done)
 
     def action_renew(self) -> None:
         """Renewing is an official act on the national file: it asks first."""
@@ -326,22 +334,6 @@ class MainScreen(Screen[None]):
 
     def action_refresh_situation(self) -> None:
         self.run_action_now(lambda: actions.refresh_situation(self.conn), self.t("actions.queued"))
-
-    @on(PiecesPane.Opened)
-    def _open_piece(self, event: PiecesPane.Opened) -> None:
-        self.documents.open(event.detail)
-
-    @on(PiecesPane.Attach)
-    def _attach_piece(self, event: PiecesPane.Attach) -> None:
-        self.documents.attach(event.detail)
-
-    @on(PiecesPane.Remove)
-    def _remove_piece(self, event: PiecesPane.Remove) -> None:
-        self.documents.remove(event.detail)
-
-    @on(PiecesPane.Sort)
-    def _sort_file(self, event: PiecesPane.Sort) -> None:
-        self.documents.sort(event.raw, event.name, event.candidates)
 
     def run_action_now(self, do: Callable[[], actions.Outcome], said: str | None) -> None:
         """Run a local action (check + queue in one transaction) and say what happened. A write

@@ -328,7 +328,8 @@ def intake_event(t: Translator, event: dict[str, Any]) -> tuple[str, str]:
     if event["outcome"] == "taken":
         piece = t(f"kind.{event.get('kind')}") if event.get("kind") else ""
         who = f" ({clean(event['person'])})" if event.get("person") else ""
-        return t("pieces.event_taken", file=file, piece=piece + who), "information"
+        key = "pieces.event_attached" if event.get("method") == "app" else "pieces.event_taken"
+        return t(key, file=file, piece=piece + who), "information"
     if event["outcome"] == "unsorted":
         return t("pieces.event_unsorted", file=file), "warning"
     if event["outcome"] == "removed":
@@ -568,9 +569,12 @@ def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
 
 def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False) -> tuple[str, str]:
     """The status line and its kind (ok, busy, warn, error), read from the tables."""
+    from alin_tui.sync.dropfolder import unseen_refusals
+
     status = read_sync(conn)
-    if status.errors:
-        return t("sync.attention", count=len(status.errors)), "error"
+    to_see = len(status.errors) + len(unseen_refusals(conn))
+    if to_see:
+        return t("sync.attention", count=to_see), "error"
     if status.state == "offline" and status.ever_synced:
         return t(
             "sync.offline",

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import DataTable, ProgressBar, Static
 
 from alin_tui.ui import views
@@ -94,28 +93,6 @@ class PiecesPane(Vertical):
         Binding("a", "attach", "keys.attach", id="piece-attach"),
         Binding("x,delete", "remove", "keys.remove_piece", id="piece-remove"),
     ]
-
-    class Opened(Message):
-        def __init__(self, detail: dict[str, str]) -> None:
-            super().__init__()
-            self.detail = detail
-
-    class Attach(Message):
-        def __init__(self, detail: dict[str, str]) -> None:
-            super().__init__()
-            self.detail = detail
-
-    class Remove(Message):
-        def __init__(self, detail: dict[str, str]) -> None:
-            super().__init__()
-            self.detail = detail
-
-    class Sort(Message):
-        """A waiting file to assign to a slot (its name on disk, as shown, the likely slots)."""
-
-        def __init__(self, raw: str, name: str, candidates: tuple[str, ...]) -> None:
-            super().__init__()
-            self.raw, self.name, self.candidates = raw, name, candidates
 
     def __init__(self, t: Translator, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -206,6 +183,8 @@ class PiecesPane(Vertical):
     def _show_unsorted(self) -> None:
         table = self.unsorted_table
         waiting = bool(self._unsorted)
+        if not waiting and table.has_focus:
+            self.screen.set_focus(self.table)  # the last file sorted: back to the checklist
         table.display = waiting
         self.query_one("#unsorted-title").display = waiting
         if not waiting:
@@ -220,6 +199,8 @@ class PiecesPane(Vertical):
         table.show(columns, rows)
 
     def _guess(self, item) -> str:
+        if item.replaces and item.replaces in self._labels:
+            return self.t("pieces.guess_replaces", piece=self._labels[item.replaces])
         if item.candidates and item.kind:
             return self.t("pieces.guess_which", piece=self.t(f"kind_short.{item.kind}"))
         return self.t("pieces.guess_none")
@@ -237,25 +218,39 @@ class PiecesPane(Vertical):
         key = self.unsorted_table.selected_key
         return next((u for u in self._unsorted if u.raw == key), None)
 
+    # The dialogs open within the key's own handling (not through a message that would arrive
+    # after the next key): a path typed right after `a` lands in the dialog's field.
+
+    def _documents(self):
+        return getattr(self.screen, "documents", None)
+
     def action_open(self) -> None:
+        documents = self._documents()
+        if documents is None:
+            return
         if self.unsorted_table.has_focus:
             item = self._unsorted_selected()
             if item is not None:
-                self.post_message(self.Sort(item.raw, item.name, item.candidates))
+                documents.sort(item.raw, item.name, item.candidates)
             return
         row = self._selected()
         if row is not None:
-            self.post_message(self.Opened(row.detail))
+            documents.open(row.detail)
 
     def action_attach(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self.post_message(self.Attach(row.detail))
+        if self.unsorted_table.has_focus:
+            self.action_open()
+            return
+        row, documents = self._selected(), self._documents()
+        if row is not None and documents is not None:
+            documents.attach(row.detail)
 
     def action_remove(self) -> None:
-        row = self._selected()
-        if row is not None:
-            self.post_message(self.Remove(row.detail))
+        if self.unsorted_table.has_focus:
+            return
+        row, documents = self._selected(), self._documents()
+        if row is not None and documents is not None:
+            documents.remove(row.detail)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

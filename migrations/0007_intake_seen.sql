@@ -1,0 +1,4 @@
+-- A file the drop folder refused stays « à voir » until the user has read why (a refusal is
+-- never only a toast that vanishes). Refusals logged before this migration count as seen.
+ALTER TABLE intake_log ADD COLUMN seen INTEGER NOT NULL DEFAULT 0;
+UPDATE intake_log SET seen = 1;
