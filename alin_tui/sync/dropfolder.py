@@ -542,9 +542,12 @@ def attach_file(conn: sqlite3.Connection, staging: Path, path: Path, slot_id: st
     is, untouched. Raises `Refused` or `DiskFull`."""
     if path.is_symlink():
         path = path.resolve(strict=True)
-    return _intake.take(
-        conn, staging, path, slot_id, name=path.name, origin="app", method="app", lighten=True
-    )
+    # Under the intake lock: an intake running meanwhile would take the copy being written
+    # into staging for an orphan and remove it.
+    with _lock(staging).acquire(timeout=30):
+        return _intake.take(
+            conn, staging, path, slot_id, name=path.name, origin="app", method="app", lighten=True
+        )
 
 
 def remove_queued(conn: sqlite3.Connection, local_id: str) -> bool:
