@@ -129,13 +129,6 @@ def slot_words(conn: sqlite3.Connection, slot_id: str) -> dict[str, str | None]:
     return {"kind": row[0] if row else None, "person": row[1] if row else None}
 
 
-def classify_name(conn: sqlite3.Connection, name: str):
-    from alin_tui.domain import classify
-
-    slots, persons = _household(conn)
-    return classify.classify(shown_name(name), slots, persons)
-
-
 # --- intake ---------------------------------------------------------------------------------
 
 
@@ -200,6 +193,8 @@ def _pass(
     report: IntakeReport,
     lighten: bool,
 ) -> None:
+    from alin_tui.domain import classify
+
     slots = None
     for entry in _entries(folder):
         name = entry.name
@@ -222,8 +217,6 @@ def _pass(
             slots = _household(conn)
             if not slots[0]:
                 return  # nothing pulled yet: the slots are not known
-        from alin_tui.domain import classify
-
         try:
             _intake.check(folder / name)  # not a document at all: said now, not once sorted
         except Refused as exc:
@@ -605,10 +598,6 @@ def unfinished(conn: sqlite3.Connection) -> list[Upload]:
             f"SELECT {_COLS} FROM uploads WHERE state IN ('queued', 'uploading') ORDER BY created_at"
         )
     ]
-
-
-def all_uploads(conn: sqlite3.Connection) -> list[Upload]:
-    return [Upload(*r) for r in conn.execute(f"SELECT {_COLS} FROM uploads ORDER BY created_at")]
 
 
 def set_progress(
