@@ -201,7 +201,8 @@ def _report(report, t) -> int:
             )
         print(line)
     for item in dropped.unsorted:
-        print(t("intake.cli_unsorted", file=item))
+        why = dropped.unsorted_why.get(item, "unknown")
+        print(t(f"intake.cli_unsorted_{why}", file=item))
     for item in dropped.refused:
         reason = t.refusal(item["reason"], item.get("params") or {})
         print(t("intake.cli_refused", file=item["file"], reason=reason), file=sys.stderr)

@@ -478,3 +478,28 @@ def test_a_new_file_wakes_the_loop(tmp_path, polling) -> None:
         assert session.cycles >= 2
     finally:
         loop.stop()
+
+
+def test_a_couples_one_tax_notice_may_go_to_both(home) -> None:
+    """The same bytes already sent for Nadia's tax notice: for Amina's (accepted) the file
+    waits to be sorted, it is not refused as a duplicate; for Nadia's it is."""
+    conn, drop, staging = home
+    put(drop, "avis imposition Nadia.pdf", PDF)
+    assert len(dropfolder.intake(conn, drop, staging).taken) == 1
+    put(drop, "avis imposition Amina.pdf", PDF)
+    report = dropfolder.intake(conn, drop, staging)
+    assert report.refused == [] and report.unsorted == ["avis imposition Amina.pdf"]
+    assert report.unsorted_why == {"avis imposition Amina.pdf": "replaces"}
+    put(drop, "impots Nadia 2.pdf", PDF)  # Nadia's is on its way: it would replace it
+    report = dropfolder.intake(conn, drop, staging)
+    assert [(r["file"], r["reason"]) for r in report.refused] == [
+        ("impots Nadia 2.pdf", "duplicate")
+    ]
+
+
+def test_a_one_shot_intake_reports_each_file_to_sort_once(home) -> None:
+    conn, drop, staging = home
+    put(drop, "IMG_2041.jpg", jpeg())
+    put(drop, "avis imposition Nadia.pdf", PDF, age=0.5)  # fresh: the intake waits for it
+    report = dropfolder.intake(conn, drop, staging, wait=10)
+    assert report.unsorted == ["IMG_2041.jpg"] and len(report.taken) == 1

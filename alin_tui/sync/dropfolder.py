@@ -54,6 +54,7 @@ class IntakeReport:
     taken: list[dict[str, Any]] = field(default_factory=list)  # {file, slot_id, before, after}
     refused: list[dict[str, Any]] = field(default_factory=list)  # {file, reason, params}
     unsorted: list[str] = field(default_factory=list)  # names that fit no slot, or several
+    unsorted_why: dict[str, str] = field(default_factory=dict)  # name → unknown/ambiguous/replaces
     waiting: list[str] = field(default_factory=list)  # still being written: taken later
     busy: bool = False  # another process was taking files in: left to it
     disk_full: bool = False
@@ -167,7 +168,7 @@ def intake(
         recover(conn, folder, staging)
         deadline = time.monotonic() + wait
         while True:
-            report.waiting = []
+            report.waiting, report.unsorted = [], []  # what still waits, as of the last pass
             _pass(conn, folder, staging, settle, report, lighten)
             if not report.waiting or report.disk_full or time.monotonic() >= deadline:
                 break
@@ -237,8 +238,8 @@ def _pass(
             # person decides (in the app, which asks before replacing), never the name.
             match = _replacing(match)
         if match.slot_id is None and not listed:
-            when = _sent_before(conn, folder / name)
-            if when is not None:  # this very file went already: not one to sort again
+            when = _sent_before(conn, folder / name, _could_be(match, slots[0]))
+            if when is not None:  # this very file went already for a piece it could be
                 _refuse_in_place(conn, folder, name, Refusal("duplicate", {"date": when}), report)
                 continue
         if match.slot_id is None or listed:
@@ -246,6 +247,7 @@ def _pass(
             # household's pieces change meanwhile and its name would now fit one slot.
             _note_unsorted(conn, name, st, match)
             report.unsorted.append(shown_name(name))
+            report.unsorted_why[shown_name(name)] = _why(match)
             continue
         if age < SETTLE_UNFINISHED and settle > 0:
             kind = _intake.sniff(_head(folder / name))
@@ -260,6 +262,13 @@ def _pass(
             return
 
 
+def _why(match) -> str:
+    """Why a file waits to be sorted: its name says no piece, or fits several, or one there."""
+    if match.method == "replaces":
+        return "replaces"
+    return "ambiguous" if match.kind else "unknown"
+
+
 def _replacing(match):
     """The match of a name whose piece is already there: left to sort, that piece first."""
     from dataclasses import replace
@@ -267,12 +276,25 @@ def _replacing(match):
     return replace(match, slot_id=None, method="replaces", candidates=(match.slot_id,))
 
 
-def _sent_before(conn: sqlite3.Connection, path: Path) -> str | None:
+def _could_be(match, slots) -> list[str]:
+    """The pieces a file's name could be: that person's of that kind when both are named (a
+    couple's one tax notice may go to each, by name), every one of the kind when only the kind
+    is, any when the name says nothing."""
+    if match.kind and match.person_id:
+        return [s.slot_id for s in slots if s.kind == match.kind and s.person_id == match.person_id]
+    if match.kind:
+        return [s.slot_id for s in slots if s.kind == match.kind]
+    return [s.slot_id for s in slots]
+
+
+def _sent_before(conn: sqlite3.Connection, path: Path, slot_ids: list[str]) -> str | None:
+    """When this very file was already sent for one of `slot_ids`."""
     try:
-        when = _intake.sent_anywhere(conn, _intake.digest(path))
+        digest = _intake.digest(path)
     except OSError:
         return None
-    return when[:10] if when else None
+    dates = [d for d in (_intake.already_sent(conn, sid, digest) for sid in slot_ids) if d]
+    return max(dates)[:10] if dates else None
 
 
 def _head(path: Path) -> bytes:

@@ -128,16 +128,6 @@ def already_sent(conn: sqlite3.Connection, slot_id: str, source_sha256: str) -> 
     return None if row is None else str(row[0])
 
 
-def sent_anywhere(conn: sqlite3.Connection, source_sha256: str) -> str | None:
-    """When this very file was queued or sent for any piece, the date."""
-    row = conn.execute(
-        "SELECT created_at FROM uploads WHERE source_sha256 = ? AND state != 'refused' "
-        "ORDER BY created_at DESC LIMIT 1",
-        (source_sha256,),
-    ).fetchone()
-    return None if row is None else str(row[0])
-
-
 def log(
     conn: sqlite3.Connection,
     name: str,

@@ -270,6 +270,12 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
                         yield Button(t("attention.ok"), id=f"ok-{index}", compact=True)
             yield Button(t("attention.close"), id="attention-close", compact=True)
 
+    def on_mount(self) -> None:
+        # `Entrée` answers the first item at once (the other dialogs confirm with it too).
+        first = next(iter(self.query(Button)), None)
+        if first is not None:
+            self.set_focus(first)
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         action, _, index = (event.button.id or "").partition("-")
         if action in ("mine", "theirs", "ok"):

@@ -65,8 +65,10 @@ class Documents:
         if len(said) == 1:
             self.app.notify(said[0][1], severity=said[0][2], timeout=8)
         elif said:  # one toast for a batch of files, not a wall of them at 80×24
-            counts = {k: sum(1 for o, _, _ in said if o == k) for k in ("taken", "unsorted")}
-            refused = len(said) - counts["taken"] - counts["unsorted"]
+            counts = {
+                k: sum(1 for o, _, _ in said if o == k) for k in ("taken", "unsorted", "refused")
+            }
+            refused = counts["refused"]
             line = self.t(
                 "pieces.event_batch",
                 taken=counts["taken"],
@@ -201,6 +203,7 @@ class Documents:
             def take_back() -> actions.Outcome:
                 if dropfolder.remove_queued(self.screen.conn, local_id):
                     return actions.Outcome(dropped=True)
+                self.app.notify(t("pieces.too_late"), severity="warning", timeout=8)
                 return actions.Outcome()
 
             self.screen._confirm(
@@ -240,6 +243,8 @@ class Documents:
         def call_off() -> actions.Outcome:
             with outbox.durable(self.screen.conn):
                 dropped = any([outbox.drop_unsent(self.screen.conn, r.key) for r in rows])
+            if not dropped:  # its sending was tried meanwhile
+                self.app.notify(t("pieces.removal_sent"), severity="warning", timeout=8)
             return actions.Outcome(dropped=dropped)
 
         self.screen._confirm(

@@ -331,7 +331,11 @@ def intake_event(t: Translator, event: dict[str, Any]) -> tuple[str, str]:
         key = "pieces.event_attached" if event.get("method") == "app" else "pieces.event_taken"
         return t(key, file=file, piece=piece + who), "information"
     if event["outcome"] == "unsorted":
-        return t("pieces.event_unsorted", file=file), "warning"
+        key = {
+            "replaces": "pieces.event_unsorted_replaces",
+            "ambiguous": "pieces.event_unsorted_ambiguous",
+        }.get(str(event.get("method")), "pieces.event_unsorted")
+        return t(key, file=file), "warning"
     if event["outcome"] == "removed":
         return t("pieces.event_removed", file=file), "information"
     reason = t.refusal(event.get("reason") or "other", event.get("params") or {})
