@@ -37,6 +37,14 @@ def put(folder: Path, name: str, data: bytes, age: float = 30.0) -> Path:
     return path
 
 
+def synced_demo(sandbox, tmp_path: Path) -> tuple[Path, Session]:
+    """The demo household's store, synced once from the sandbox, and its session."""
+    store = tmp_path / "p" / "store.db"
+    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
+    assert session.sync().error is None
+    return store, session
+
+
 async def settle(app, pilot) -> None:
     await app.screens_settled()
     await pilot.pause()
@@ -137,9 +145,7 @@ async def test_the_progress_bar_moves_over_a_slow_link(sandbox, api, tmp_path, m
 async def test_replace_then_take_back_a_queued_document(sandbox, tmp_path) -> None:
     first = put(tmp_path, "bulletin 1.pdf", PDF)
     second = put(tmp_path, "bulletin 2.pdf", PDF + b"2")
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     app = AlinApp(store, sync_on_start=False, attach_start=tmp_path)  # offline: stays queued
     async with app.run_test(size=(80, 24)) as pilot:
         await on_piece(app, pilot, "pj-demo-1-payslips")
@@ -176,9 +182,7 @@ async def test_replace_then_take_back_a_queued_document(sandbox, tmp_path) -> No
 
 
 async def test_removing_a_received_piece_asks_and_queues_the_removal(sandbox, tmp_path) -> None:
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     app = AlinApp(store, sync_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_piece(app, pilot, "pj-demo-1-identity")
@@ -198,9 +202,7 @@ async def test_removing_a_received_piece_asks_and_queues_the_removal(sandbox, tm
 
 
 async def test_a_file_to_sort_is_assigned_in_two_keys(sandbox, tmp_path) -> None:
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     drop = store.parent / "dépôt"
     put(drop, "bulletin salaire mars.pdf", PDF)  # Amina's or Nadia's? The name does not say
     app = AlinApp(store, sync_on_start=False)
@@ -262,9 +264,7 @@ def burst(app, *keys: str) -> None:
 
 async def test_a_path_typed_at_once_after_a_lands_whole(sandbox, tmp_path) -> None:
     scan = put(tmp_path / "scans", "bulletins.pdf", PDF)
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     app = AlinApp(store, sync_on_start=False, attach_start=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_piece(app, pilot, "pj-demo-1-payslips")
@@ -300,9 +300,7 @@ async def test_a_refused_drop_is_to_see_until_read(sandbox, tmp_path) -> None:
 
 
 async def test_sorting_onto_a_piece_already_there_asks_first(sandbox, tmp_path) -> None:
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     put(store.parent / "dépôt", "avis imposition Amina.pdf", PDF)  # hers is accepted
     app = AlinApp(store, sync_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -324,9 +322,7 @@ async def test_sorting_onto_a_piece_already_there_asks_first(sandbox, tmp_path) 
 
 
 async def test_a_queued_removal_can_be_called_off(sandbox, tmp_path) -> None:
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     app = AlinApp(store, sync_on_start=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_piece(app, pilot, "pj-demo-1-identity")
@@ -348,9 +344,7 @@ async def test_a_queued_removal_can_be_called_off(sandbox, tmp_path) -> None:
 async def test_open_attach_and_type_in_one_burst(sandbox, tmp_path) -> None:
     """Entrée (the piece), a (attach, from its detail), the path, Entrée: all at once."""
     scan = put(tmp_path / "scans", "paie.pdf", PDF)
-    store = tmp_path / "p" / "store.db"
-    session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
-    assert session.sync().error is None
+    store, session = synced_demo(sandbox, tmp_path)
     put(store.parent / "dépôt", "bulletin salaire mars.pdf", PDF + b"m")
     app = AlinApp(store, sync_on_start=False, attach_start=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
