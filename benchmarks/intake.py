@@ -5,8 +5,8 @@
 Builds a demo store (a sandbox seeded on loopback, the `demo` household), then measures, each
 the median of --repeat runs:
 - `classify` of a 255-character name and of typical names (microseconds per name);
-- one intake pass over --files PDFs of --size bytes named after slots in plain words (files per
-  second, including the claim, the digest, the copy into staging and the queued attachment);
+- one intake pass over --files PDFs of --size bytes named by slot id (files per second,
+  including the claim, the digest, the copy into staging and the queued attachment);
 - an intake pass over a folder where nothing is to be taken (the idle cost of each sync cycle);
 - `photos.lighten` of a 4000×3000 photo-like JPEG (seconds, bytes before and after).
 Prints the figures; no assertion.
@@ -59,7 +59,14 @@ def bench_classify(conn, repeat: int) -> None:
 
 
 def bench_intake(store: Path, files: int, size: int, repeat: int) -> None:
-    names = ["avis d'imposition Nadia", "fiche de paie Amina", "CNI Nadia", "paie Nadia"]
+    # Named by slot id: each is taken (a plain name would take only the first file per piece
+    # and leave the next ones to sort, as it would replace one already on its way).
+    names = [
+        "pj-demo-2-tax_notice avis",
+        "pj-demo-1-payslips fiche de paie",
+        "pj-demo-2-identity CNI",
+        "pj-demo-2-payslips paie",
+    ]
     rates, idle = [], []
     for run in range(repeat):
         work = Path(tempfile.mkdtemp(prefix="intake-bench-"))
