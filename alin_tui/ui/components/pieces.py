@@ -86,7 +86,9 @@ class PiecesPane(Vertical):
     PiecesPane #uploads { height: auto; max-height: 5; }
     PiecesPane #unsorted-title { height: 1; padding: 0 1; text-style: bold; color: $warning; }
     PiecesPane #unsorted { height: auto; max-height: 6; }
-    PiecesPane #pieces-activity { height: 1; padding: 0 1; color: $text-muted; }
+    PiecesPane #pieces-activity {
+        height: 1; padding: 0 1; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
     BINDINGS = [
         Binding("enter", "open", "keys.open_piece", id="piece-open"),
