@@ -503,3 +503,26 @@ def test_a_one_shot_intake_reports_each_file_to_sort_once(home) -> None:
     put(drop, "avis imposition Nadia.pdf", PDF, age=0.5)  # fresh: the intake waits for it
     report = dropfolder.intake(conn, drop, staging, wait=10)
     assert report.unsorted == ["IMG_2041.jpg"] and len(report.taken) == 1
+
+
+def test_an_upload_queued_before_claims_still_moves_into_traites(home) -> None:
+    """A store from before the claim folder: the upload's source is the dropped file itself."""
+    conn, drop, staging = home
+    dropped = put(drop, "pj-demo-1-payslips~octobre.pdf", PDF)
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / "0123456789abcdef.pdf").write_bytes(PDF)
+    with outbox.durable(conn):
+        conn.execute(
+            "INSERT INTO uploads (local_id, slot_id, source, staged, filename, sha256, length, "
+            "created_at, state) VALUES ('0123456789abcdef', 'pj-demo-1-payslips', ?, ?, "
+            "'pj-demo-1-payslips~octobre.pdf', 'x', ?, '2026-11-01T00:00:00Z', 'uploaded')",
+            (str(dropped), str(staging / "0123456789abcdef.pdf"), len(PDF)),
+        )
+    report = dropfolder.intake(conn, drop, staging)  # on its way already: not taken again
+    assert (report.taken, report.refused, report.unsorted) == ([], [], [])
+    assert dropfolder.unsorted(conn, drop) == []
+    assert names(staging) == {"0123456789abcdef.pdf"}
+    with outbox.durable(conn):
+        dropfolder.attach_result(conn, "0123456789abcdef", {"status": "ok"})
+    assert names(drop / "traités") == {"pj-demo-1-payslips~octobre.pdf"}
+    assert names(staging) == set()

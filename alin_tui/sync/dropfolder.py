@@ -197,9 +197,10 @@ def _pass(
     from alin_tui.domain import classify
 
     slots = None
+    queued_here = _queued_in_place(conn)
     for entry in _entries(folder):
         name = entry.name
-        if ignored(name) or entry.is_dir(follow_symlinks=False):
+        if ignored(name) or entry.is_dir(follow_symlinks=False) or entry.path in queued_here:
             continue
         if entry.is_symlink():
             _refuse_in_place(conn, folder, name, Refusal("symlink"), report)
@@ -295,6 +296,17 @@ def _sent_before(conn: sqlite3.Connection, path: Path, slot_ids: list[str]) -> s
         return None
     dates = [d for d in (_intake.already_sent(conn, sid, digest) for sid in slot_ids) if d]
     return max(dates)[:10] if dates else None
+
+
+def _queued_in_place(conn: sqlite3.Connection) -> set[str]:
+    """Dropped files read in place by uploads queued before claims existed: already on their
+    way, neither taken again nor listed to sort."""
+    return {
+        r[0]
+        for r in conn.execute(
+            "SELECT source FROM uploads WHERE state IN ('queued', 'uploading', 'uploaded')"
+        )
+    }
 
 
 def _head(path: Path) -> bytes:
@@ -457,7 +469,13 @@ def _claimed_file(source: str) -> Path | None:
 
 
 def _original_name(claimed: Path) -> str:
-    return claimed.name.split("~", 1)[1] if "~" in claimed.name else claimed.name
+    if claimed.parent.name == CLAIM_DIR and "~" in claimed.name:
+        return claimed.name.split("~", 1)[1]
+    return claimed.name  # an upload queued before claims: the file in the drop folder itself
+
+
+def _drop_folder_of(claimed: Path) -> Path:
+    return claimed.parent.parent if claimed.parent.name == CLAIM_DIR else claimed.parent
 
 
 def recover(conn: sqlite3.Connection, folder: Path, staging: Path) -> None:
@@ -505,8 +523,11 @@ def unsorted(conn: sqlite3.Connection, folder: Path, *, settle: float = SETTLE_S
     if not slots:
         return []
     found = []
+    queued_here = _queued_in_place(conn)
     for entry in _entries(folder):
         if ignored(entry.name) or not entry.is_file(follow_symlinks=False):
+            continue
+        if entry.path in queued_here:
             continue
         try:
             st = entry.stat(follow_symlinks=False)
@@ -602,7 +623,7 @@ def _settle_files(source: str, staged: str, where: str) -> None:
     claimed = _claimed_file(source)
     if claimed is not None:
         with contextlib.suppress(OSError):
-            _move(claimed, claimed.parent.parent / where, _original_name(claimed))
+            _move(claimed, _drop_folder_of(claimed) / where, _original_name(claimed))
     if staged:
         with contextlib.suppress(OSError):
             Path(staged).unlink(missing_ok=True)
