@@ -24,17 +24,17 @@ from textual.containers import Horizontal, Vertical
 from textual.suggester import Suggester
 from textual.widgets import Button, DirectoryTree, Input, Static
 
+from alin_tui.sync.intake import MAGIC, MAX_SIZE
 from alin_tui.ui.bindings import localize
 from alin_tui.ui.dialogs import Dialog
 from alin_tui.ui.i18n import Translator
 from alin_tui.ui.text import clean
 
-MAX_SIZE = 10 * 1024 * 1024  # the server's limit, 10 485 760 bytes
+# The same limit and signatures as the intake that takes the file in (`sync/intake.py`).
+_KIND_OF_SUFFIX = {".pdf": "pdf", ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
 _MAGIC = {
-    ".pdf": b"%PDF-",
-    ".jpg": b"\xff\xd8\xff",
-    ".jpeg": b"\xff\xd8\xff",
-    ".png": b"\x89PNG\r\n\x1a\n",
+    suffix: next(magic for magic, kind in MAGIC.items() if kind == wanted)
+    for suffix, wanted in _KIND_OF_SUFFIX.items()
 }
 ACCEPTED_SUFFIXES = frozenset(_MAGIC)
 _KIND = {".pdf": "PDF", ".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
