@@ -344,7 +344,7 @@ class Engine:
             offset = 0
         if not dropfolder.set_progress(self.conn, up.local_id, location, offset):
             return  # taken back by the user meanwhile
-        self._report_progress(up, offset, None)
+        self._report_progress(up, offset)
         chunk_size = CHUNK_START
         try:
             f = open(up.staged, "rb")  # noqa: SIM115 - closed below
@@ -372,11 +372,11 @@ class Engine:
                 offset = new_offset
                 if not dropfolder.set_progress(self.conn, up.local_id, location, offset, rate):
                     return  # taken back by the user: the server's unfinished upload expires
-                self._report_progress(up, offset, rate)
+                self._report_progress(up, offset)
                 fault("mid_upload")
         dropfolder.mark_uploaded(self.conn, up.local_id)
 
-    def _report_progress(self, up: dropfolder.Upload, offset: int, rate: float | None) -> None:
+    def _report_progress(self, up: dropfolder.Upload, offset: int) -> None:
         if self.progress is not None:
             self.progress(up.local_id, offset, up.length)
 

@@ -148,7 +148,7 @@ class SyncLoop:
                 stop_event=self._stop,
                 force_polling=polling or None,
                 poll_delay_ms=1000,
-                rust_timeout=1000,
+                rust_timeout=1000,  # look at the stop event every second
             ):
                 self.wake()
         except OSError:
