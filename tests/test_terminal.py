@@ -126,3 +126,34 @@ def test_offres_at_80x24_shows_rents_and_keys_typed_together_land_where_they_sho
         assert "™" not in text and "evry2" not in text
     finally:
         term.close()
+
+
+def _row(text: str, who: str, what: str) -> str:
+    """The checklist line of a person's piece, or "" while it is not on screen."""
+    return next((line for line in text.splitlines() if who in line and what in line), "")
+
+
+def test_a_document_attached_and_one_dropped_at_80x24(tmp_path: Path) -> None:
+    """Pièces in a real terminal: `a`, a path and Entrée written in one go attach the file; a
+    payslip dropped under a plain name with a first name lands in its row, without a restart."""
+    scan = tmp_path / "scans" / "avis d'imposition.pdf"
+    scan.parent.mkdir()
+    scan.write_bytes(b"%PDF-1.4\n" + b"1 0 obj << >> endobj\n" * 50 + b"%%EOF\n")
+    term = Terminal(tmp_path / "data")
+    try:
+        term.wait_for(lambda text: "Synchronisé à" in text)
+        term.type(b"2")
+        term.wait_for(lambda text: "Motif ou validité" in text)
+        # The cursor on Nadia's tax notice: the sixth row (Amina ×4, Nadia's identity, …).
+        term.type(b"\x1b[B" * 5)
+        time.sleep(0.3)
+        term.type(b"a" + str(scan).encode() + b"\r")
+        text = term.wait_for(lambda text: "reçue" in _row(text, "Nadia", "Avis d'impôt"))
+        assert "introuvable" not in text
+        drop = tmp_path / "data" / "profiles" / "default" / "dépôt"
+        (drop / "fiche de paie Amina.pdf").write_bytes(
+            b"%PDF-1.4\n" + b"2 0 obj << >> endobj\n" * 50 + b"%%EOF\n"
+        )
+        term.wait_for(lambda text: "reçue" in _row(text, "Amina", "Bulletins"), timeout=30)
+    finally:
+        term.close()
