@@ -181,20 +181,16 @@ def _print_cycle(event, t) -> None:
             print(f"alin-tui : {event.error}", file=sys.stderr)
 
 
-def _piece(item: dict, t) -> str:
-    """« Bulletins de salaire (Nadia) »: the piece a file was taken in for, in words."""
-    from alin_tui.ui.text import clean
-
-    piece = t(f"kind.{item.get('kind')}")
-    return f"{piece} ({clean(item['person'])})" if item.get("person") else piece
-
-
 def _report(report, t) -> int:
     from alin_tui.sync.client import BadResponse, Offline, ServerError, Unauthorized
 
     dropped = report.dropped
     for item in dropped.taken:
-        line = t("intake.cli_taken", file=item["file"], piece=_piece(item, t))
+        line = t(
+            "intake.cli_taken",
+            file=item["file"],
+            piece=t.piece(item.get("kind"), item.get("person")),
+        )
         if item["after"] < item["before"]:
             line += " " + t(
                 "intake.lighter", before=t.size(item["before"]), after=t.size(item["after"])

@@ -220,7 +220,7 @@ def _pass(
             if not slots[0]:
                 return  # nothing pulled yet: the slots are not known
         try:
-            _intake.check(folder / name)  # not a document at all: said now, not once sorted
+            kind, _ = _intake.check(folder / name)  # not a document: said now, not once sorted
         except Refused as exc:
             _refuse_in_place(conn, folder, name, exc.refusal, report)
             continue
@@ -250,11 +250,10 @@ def _pass(
             report.unsorted.append(shown_name(name))
             report.unsorted_why[shown_name(name)] = _why(match)
             continue
-        if age < SETTLE_UNFINISHED and settle > 0:
-            kind = _intake.sniff(_head(folder / name))
-            if kind is not None and not _intake.looks_complete(folder / name, kind):
-                report.waiting.append(shown_name(name))
-                continue
+        unfinished = settle > 0 and age < SETTLE_UNFINISHED
+        if unfinished and not _intake.looks_complete(folder / name, kind):
+            report.waiting.append(shown_name(name))  # not yet ending as a finished file does
+            continue
         if _claim_and_take(
             conn, folder, staging, name, st, match.slot_id, match.method, report, lighten
         ):
@@ -307,14 +306,6 @@ def _queued_in_place(conn: sqlite3.Connection) -> set[str]:
             "SELECT source FROM uploads WHERE state IN ('queued', 'uploading', 'uploaded')"
         )
     }
-
-
-def _head(path: Path) -> bytes:
-    try:
-        with open(path, "rb") as f:
-            return f.read(16)
-    except OSError:
-        return b""
 
 
 def _claim_and_take(

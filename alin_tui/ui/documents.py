@@ -329,12 +329,8 @@ class Documents:
             with contextlib.suppress(Exception):
                 conn.close()
         if report.taken:
-            piece = t(f"kind.{words['kind']}") + (
-                f" ({words['person']})" if words["person"] else ""
-            )
-            self._said(
-                t("pieces.sorted", file=clean(name), piece=clean(piece)), "information", sync=True
-            )
+            piece = t.piece(words["kind"], words["person"])
+            self._said(t("pieces.sorted", file=clean(name), piece=piece), "information", sync=True)
         elif report.refused:
             r = report.refused[0]
             reason = t.refusal(r["reason"], r["params"])

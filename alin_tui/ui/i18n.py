@@ -46,6 +46,13 @@ class Translator:
         text = self(key, **words)
         return text if text != key else self("intake.reason.other")
 
+    def piece(self, kind: str | None, person: str | None = None) -> str:
+        """« Avis d'imposition (Nadia) »: a kind of piece, and whose it is when known."""
+        from alin_tui.ui.text import clean
+
+        label = self(f"kind.{kind}") if kind else ""
+        return f"{label} ({clean(person)})" if person else label
+
     def size(self, n: int) -> str:
         """« 12,4 Mo » / « 12.4 MB »; bytes under a kilobyte as they are."""
         from alin_tui.ui import format

@@ -326,10 +326,9 @@ def intake_event(t: Translator, event: dict[str, Any]) -> tuple[str, str]:
     """An entry of the drop folder's log in words, and its severity."""
     file = clean(event["file"], limit=80)
     if event["outcome"] == "taken":
-        piece = t(f"kind.{event.get('kind')}") if event.get("kind") else ""
-        who = f" ({clean(event['person'])})" if event.get("person") else ""
+        piece = t.piece(event.get("kind"), event.get("person"))
         key = "pieces.event_attached" if event.get("method") == "app" else "pieces.event_taken"
-        return t(key, file=file, piece=piece + who), "information"
+        return t(key, file=file, piece=piece), "information"
     if event["outcome"] == "unsorted":
         key = {
             "replaces": "pieces.event_unsorted_replaces",
