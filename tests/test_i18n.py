@@ -27,7 +27,10 @@ def flat(table: dict, prefix: str = "") -> set[str]:
 
 
 def catalog(lang: str) -> dict:
-    return tomllib.loads((UI / "locales" / f"{lang}.toml").read_text("utf-8"))
+    """The whole catalog of a language: its main file and its per-command parts."""
+    from alin_tui.ui.i18n import catalog as merged
+
+    return merged.__wrapped__(lang)
 
 
 def test_french_and_english_catalogs_have_the_same_keys() -> None:

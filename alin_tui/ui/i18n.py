@@ -12,9 +12,22 @@ LANGS = ("fr", "en")
 
 @functools.cache
 def catalog(lang: str) -> dict[str, Any]:
+    """`locales/<lang>.toml`, plus every `locales/<lang>/*.toml` (one file per command of the
+    command line); a top-level section lives in one file only."""
     lang = lang if lang in LANGS else "fr"
-    text = resources.files("alin_tui.ui").joinpath(f"locales/{lang}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    root = resources.files("alin_tui.ui").joinpath("locales")
+    table = tomllib.loads(root.joinpath(f"{lang}.toml").read_text("utf-8"))
+    parts = root.joinpath(lang)
+    if parts.is_dir():
+        for part in sorted(parts.iterdir(), key=lambda p: p.name):
+            if not part.name.endswith(".toml"):
+                continue
+            extra = tomllib.loads(part.read_text("utf-8"))
+            twice = table.keys() & extra.keys()
+            if twice:
+                raise ValueError(lang, part.name, sorted(twice))  # a section defined twice
+            table.update(extra)
+    return table
 
 
 class Translator:
