@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import getpass
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
 
@@ -19,7 +20,19 @@ from alin_tui.exits import EXIT_OK, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, 
 ONCE_INTAKE_WAIT = 30.0  # seconds `sync --once` waits for dropped files still being written
 
 
-def _settings(args: argparse.Namespace):
+def translator(args: argparse.Namespace, settings=None):
+    """The translator `cli.main` made from the early language, else one for the settings."""
+    t = getattr(args, "translator", None)
+    if t is None:
+        from alin_tui.ui.i18n import Translator
+
+        t = Translator(settings.lang if settings is not None else "fr")
+    return t
+
+
+def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
+    """The settings in effect (defaults < file < ALIN_* < command line); an unknown profile is an
+    error naming the existing ones, unless the command creates it."""
     import tomllib
 
     from pydantic import ValidationError
@@ -27,26 +40,37 @@ def _settings(args: argparse.Namespace):
 
     from alin_tui.config import Settings, default_config_file
 
+    t = translator(args)
     overrides = {
         k: getattr(args, k)
         for k in ("server", "data_dir", "profile", "lang", "theme", "low_bandwidth", "mouse")
         if getattr(args, k, None) is not None
     }
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as exc:
         first = exc.errors()[0]
         raise UsageError(
-            f"Réglage invalide ({'.'.join(map(str, first['loc']))}) : "
-            f"{first['msg'].removeprefix('Value error, ')}"
+            t(
+                "cli_msg.settings_invalid",
+                name=".".join(map(str, first["loc"])),
+                message=first["msg"].removeprefix("Value error, "),
+            )
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(
-            f"fichier de configuration illisible ({default_config_file()}) : {exc} ; "
-            "corrigez-le ou déplacez-le."
+            t("cli_msg.config_unreadable", path=default_config_file(), message=exc)
         ) from exc
     except SettingsError as exc:  # a complex ALIN_* variable (ALIN_KEYMAP) that is not JSON
-        raise UsageError(f"Réglage invalide : {exc} ; attendu du JSON.") from exc
+        raise UsageError(t("cli_msg.settings_not_json", message=exc)) from exc
+    if require_profile:
+        from alin_tui import profiles
+
+        profiles.require(settings, t)
+    return settings
+
+
+_settings = load_settings
 
 
 def _out(obj) -> None:
@@ -71,10 +95,8 @@ def open_session(settings, *, credentials=None) -> Iterator:
             sandbox = EmbeddedSandbox(SandboxConfig(db=settings.sandbox_db))
             url = sandbox.start()
             if credentials is None:
-                user = settings.username or (
-                    settings.profile if settings.profile in ACCOUNTS else "demo"
-                )
-                credentials = Credentials(user, user)
+                user = embedded_account(settings, ACCOUNTS)
+                credentials = Credentials(user, user) if user else None
         session = Session(
             settings.store_path,
             url,
@@ -99,59 +121,126 @@ def open_session(settings, *, credentials=None) -> Iterator:
             sandbox.stop()
 
 
-def _store(settings):
+def embedded_account(settings, accounts) -> str | None:
+    """Which demo account a profile uses on the embedded sandbox: the one it logged in with,
+    else the account of its name, else `demo` for the default profile; else none (log in)."""
+    from alin_tui.profiles import username_of
+    from alin_tui.sync.tokens import stored_username
+
+    user = (
+        settings.username
+        or stored_username(settings.token_path)
+        or username_of(settings.profile_dir)
+    )
+    if user:
+        return user
+    if settings.profile in accounts:
+        return settings.profile
+    return "demo" if settings.profile == "default" else None
+
+
+def store_error(exc, t, path) -> str:
+    """A store that cannot be opened, in words: damaged, or made by a newer version."""
+    import sqlite3
+
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
+        return t("cli_msg.store_damaged", path=path)
+    if isinstance(cause, sqlite3.OperationalError):
+        return t("cli_msg.store_refuses", message=cause)
+    return str(exc)
+
+
+def _store(settings, t=None):
     from alin_tui.sqlite import MigrationError
     from alin_tui.store.db import connect
 
     try:
         return connect(settings.store_path)
     except MigrationError as exc:
-        raise UsageError(str(exc)) from exc
+        from alin_tui.ui.i18n import Translator
+
+        raise UsageError(
+            store_error(exc, t or Translator(settings.lang), settings.store_path)
+        ) from exc
 
 
 def cmd_login(args: argparse.Namespace) -> int:
+    from alin_tui import profiles
     from alin_tui.sync.client import Offline, ServerError, SyncError, Unauthorized
     from alin_tui.sync.session import Credentials
 
-    settings = _settings(args)
-    username = args.username or settings.username
+    settings = load_settings(args, require_profile=False)  # logging in sets a household up
+    t = translator(args, settings)
+    from alin_tui.profiles import username_of
+
+    username = args.username or settings.username or username_of(settings.profile_dir)
     if not username:
         if not sys.stdin.isatty():
-            raise UsageError("identifiant manquant : --username U")
-        username = input("Identifiant : ").strip()
+            raise UsageError(t("cli_msg.username_missing"))
+        username = input(t("cli_msg.username_prompt")).strip()
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     elif sys.stdin.isatty():
-        password = getpass.getpass("Mot de passe : ")
+        password = getpass.getpass(t("cli_msg.password_prompt"))
     else:
-        raise UsageError("mot de passe : utilisez --password-stdin hors d'un terminal")
+        raise UsageError(t("cli_msg.password_needs_stdin"))
+    new = not profiles.exists(settings)
     with open_session(settings, credentials=Credentials(username, password)) as session:
         try:
             session.login.renew()  # logs in and stores the token (0600)
         except Unauthorized:
-            print(
-                "alin-tui : connexion refusée : identifiant ou mot de passe incorrect.",
-                file=sys.stderr,
-            )
+            _error(t, t("cli_msg.login_refused"))
             return EXIT_USAGE
         except (Offline, ServerError) as exc:
-            print(f"alin-tui : {exc.message}", file=sys.stderr)
+            _error(t, sync_error_text(exc, t))
             return EXIT_UNREACHABLE
         except SyncError as exc:
-            print(f"alin-tui : connexion refusée : {exc.message}", file=sys.stderr)
+            _error(t, t("cli_msg.login_refused_because", message=exc.message))
             return EXIT_USAGE
-    print(f"Connecté en tant que {username} ; jeton gardé dans {settings.token_path}.")
+    profiles.create(settings)  # private directories, whatever the umask
+    if new and settings.profile != "default":
+        print(t("profiles.created_by_login", name=settings.profile))
+    print(
+        t(
+            "cli_msg.logged_in",
+            username=username,
+            profile=settings.profile,
+            path=settings.token_path,
+        )
+    )
     return EXIT_OK
+
+
+def _error(t, message: str) -> None:
+    print(t("cli_msg.prefix", message=message), file=sys.stderr)
+
+
+def sync_error_text(error, t) -> str:
+    """A sync failure in the user's language; the server's own words, when it gave some, kept."""
+    from alin_tui.sync.client import BadResponse, Offline, ServerError, Unauthorized
+
+    if isinstance(error, Offline):
+        return t("sync_error.offline")
+    if isinstance(error, Unauthorized):
+        return t("sync_error.unauthorized")
+    if isinstance(error, ServerError):
+        return t("sync_error.server", status=error.status or "")
+    if isinstance(error, BadResponse):
+        return t("sync_error.bad_response")
+    return getattr(error, "message", None) or str(error)
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     from alin_tui.sync.loop import SyncLoop
 
-    settings = _settings(args)
-    _store(settings).close()  # migrations, with a clear message if they cannot run
+    if getattr(args, "all_profiles", False):
+        return _sync_all(args)
+    settings = load_settings(args)
+    t = translator(args, settings)
+    _store(settings, t).close()  # migrations, with a clear message if they cannot run
     with open_session(settings) as session:
         session.polling = settings.drop_folder_polling
-        t = _translator(settings)
         if args.once:
             # One-shot: a file still being written is waited for (up to half a minute), never
             # taken cut short; another process's intake is waited for as long.
@@ -163,6 +252,59 @@ def cmd_sync(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             loop.stop()
         return EXIT_OK
+
+
+def _sync_all(args: argparse.Namespace) -> int:
+    """Every household one after the other, one line each; the worst exit code (2 over 3 over
+    1). A profile that fails does not stop the others."""
+    import contextlib
+    import io
+
+    from alin_tui import profiles
+    from alin_tui.sync.loop import SyncLoop
+
+    base = load_settings(args, require_profile=False)
+    t = translator(args, base)
+    names = profiles.names(base.data_dir)
+    if not names:
+        raise UsageError(t("profiles.none"))
+    worst = EXIT_OK
+    for name in names:
+        settings = base.model_copy(update={"profile": name})
+        try:
+            _store(settings, t).close()
+            with open_session(settings) as session:
+                session.polling = settings.drop_folder_polling
+                session.intake_wait = ONCE_INTAKE_WAIT
+                report = SyncLoop(session, watch=False).cycle()
+            details = io.StringIO()
+            with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
+                code = _report(report, t)
+            line = _one_line(report, code, name, t)
+        except UsageError as exc:
+            code, line = EXIT_USAGE, t("profiles.all_error", message=exc)
+        except sqlite3.Error as exc:
+            code, line = EXIT_USAGE, t("profiles.all_error", message=exc)
+        print(t("profiles.all_line", profile=name, message=line), flush=True)
+        worst = _worse(worst, code)
+    return worst
+
+
+def _one_line(report, code: int, name: str, t) -> str:
+    from alin_tui.sync.client import Unauthorized
+
+    if report.error is not None:
+        if isinstance(report.error, Unauthorized):
+            return t("profiles.all_not_logged_in", profile=name)
+        return t("profiles.all_error", message=sync_error_text(report.error, t))
+    if code == EXIT_OK:
+        return t("profiles.all_synced", pushed=report.pushed, changes=report.changes)
+    return t("profiles.all_refused", profile=name)
+
+
+def _worse(a: int, b: int) -> int:
+    rank = {EXIT_OK: 0, EXIT_USAGE: 1, EXIT_REFUSED: 2, EXIT_UNREACHABLE: 3}
+    return a if rank.get(a, 0) >= rank.get(b, 0) else b
 
 
 def _translator(settings):
@@ -178,12 +320,10 @@ def _print_cycle(event, t) -> None:
         if event.report is not None:
             _report(event.report, t)
         if event.error:
-            print(f"alin-tui : {event.error}", file=sys.stderr)
+            _error(t, event.error)
 
 
 def _report(report, t) -> int:
-    from alin_tui.sync.client import BadResponse, Offline, ServerError, Unauthorized
-
     dropped = report.dropped
     for item in dropped.taken:
         line = t(
@@ -209,61 +349,56 @@ def _report(report, t) -> int:
     if dropped.disk_full:
         print(t("intake.cli_disk_full"), file=sys.stderr)
     for r in report.rejected + report.conflicts:
-        number = f" #{r['id']}" if r.get("id") is not None else ""
-        print(
-            f"{r['service']}{number} {r.get('code') or r['status']} : {r.get('message', '')}",
-            file=sys.stderr,
-        )
+        from alin_tui.ui.text import clean
+
+        what = t(f"operation.{r['name']}") if r.get("name") else r["service"]
+        message = clean(str(r.get("message") or r.get("code") or r["status"]))
+        print(t("cli_msg.sync_refused", what=what, message=message), file=sys.stderr)
     code = EXIT_OK
     if report.rejected or report.conflicts or report.dropped.refused:
         code = EXIT_REFUSED
     if report.dropped.disk_full and code == EXIT_OK:
         code = EXIT_USAGE
-    error = report.error
-    if error is not None:
-        print(f"alin-tui : {error.message}", file=sys.stderr)
-        if isinstance(error, Offline | ServerError | Unauthorized | BadResponse):
-            return EXIT_UNREACHABLE
+    if report.error is not None:
+        _error(t, sync_error_text(report.error, t))
         return EXIT_UNREACHABLE
     if code == EXIT_OK:
-        print(f"synchronisé : {report.pushed} envoi(s), {report.changes} changement(s) reçus.")
+        print(t("cli_msg.synced", pushed=report.pushed, changes=report.changes))
     return code
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from alin_tui.sync.status import status_json
-
-    settings = _settings(args)
-    db = _store(settings)
-    status = status_json(db, settings.drop_folder)
+    settings = load_settings(args)
+    t = translator(args, settings)
+    db = _store(settings, t)
     if args.json:
-        _out(status)
-    else:
-        sync = status["sync"]
-        print(f"étape : {status['stage']} ; prochaine étape : {status['next_step']}")
-        print(
-            f"numéro unique : {status['nur'] or 'aucun'} ; dossier "
-            f"{'complet' if status['complete'] else 'incomplet'}"
-        )
-        print(f"synchronisation : {sync['state']} ({sync['pending']} en attente)")
-        from alin_tui.sync import dropfolder
+        from alin_tui.sync.status import status_json
 
-        waiting = dropfolder.unsorted(db, settings.drop_folder)
-        if waiting:
-            t = _translator(settings)
-            print(t("intake.cli_status_unsorted", count=len(waiting), folder=settings.drop_folder))
-            for item in waiting:
-                print(f"  {item.name}")
+        _out(status_json(db, settings.drop_folder))
+        return EXIT_OK
+    from alin_tui.status_text import status_lines
+
+    for line in status_lines(db, settings, t):
+        print(line)
     return EXIT_OK
 
 
 def cmd_offers(args: argparse.Namespace) -> int:
+    settings = load_settings(args)
+    t = translator(args, settings)
+    if args.offers_command != "search":
+        from alin_tui import alerts
+
+        handler = {
+            "save": alerts.run_save,
+            "new": alerts.run_new,
+            "saved": alerts.run_saved,
+            "unsave": alerts.run_unsave,
+        }[args.offers_command]
+        return handler(args, settings, t)
     from alin_tui.store.search import search
 
-    settings = _settings(args)
-    if args.limit < 1:
-        raise UsageError("--limit doit être au moins 1")
-    db = _store(settings)
+    db = _store(settings, t)
     results = search(
         db,
         args.text,
@@ -275,49 +410,80 @@ def cmd_offers(args: argparse.Namespace) -> int:
     )
     if args.json:
         _out(results)
-    else:
-        for o in results:
-            rent = (o["rent_cents"] + o["charges_cents"]) / 100
-            print(
-                f"{o['id']}  {o['reference']}  {o['commune']} ({o['postal_code']})  "
-                f"{o['typology']}  {o['surface_m2']:.0f} m²  {rent:.2f} €"
-            )
+        return EXIT_OK
+    if not results:
+        print(t("cli_msg.no_offer"))
+    for line in offer_lines(results, t):
+        print(line)
     return EXIT_OK
+
+
+def offer_lines(offers, t) -> list[str]:
+    """One readable line per offer: reference, place, size, rent in the language's format, the
+    ceiling advice, and the closing date when it is near."""
+    from alin_tui.ui.text import clean
+
+    eligible = {
+        True: t("cli_msg.offer_eligible_yes"),
+        False: t("cli_msg.offer_eligible_no"),
+        None: t("cli_msg.offer_eligible_unknown"),
+    }
+    lines = []
+    for o in offers:
+        line = t(
+            "cli_msg.offer_line",
+            id=clean(o["id"]),
+            reference=clean(o["reference"]),
+            commune=clean(o["commune"]),
+            postal_code=clean(o["postal_code"]),
+            typology=clean(o["typology"]),
+            surface=t.number(round(o["surface_m2"])) + " m²",
+            rent=t.money(o["rent_cents"] + o["charges_cents"]),
+            eligible=eligible.get(o.get("eligible"), ""),
+        ).rstrip()
+        if o.get("closing_soon"):
+            line += "  " + t("cli_msg.offer_closing", date=t.date(o.get("closes_on")))
+        lines.append(line)
+    return lines
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
     from alin_tui.store import actions
 
-    settings = _settings(args)
-    db = _store(settings)
+    settings = load_settings(args)
+    t = translator(args, settings)
+    db = _store(settings, t)
     outcome = actions.apply(db, args.offer_id, max_applications=settings.max_applications)
     from alin_tui.faults import fault
 
     fault("after_outbox_commit")
-    return _outcome(outcome, "offre")
+    return _outcome(outcome, "offer", db, t)
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
     from alin_tui.store import actions
 
-    settings = _settings(args)
-    db = _store(settings)
-    return _outcome(actions.withdraw(db, args.application_id), "candidature")
+    settings = load_settings(args)
+    t = translator(args, settings)
+    db = _store(settings, t)
+    return _outcome(actions.withdraw(db, args.application_id), "application", db, t)
 
 
-def _outcome(outcome, what: str) -> int:
+def _outcome(outcome, what: str, db, t) -> int:
     if outcome.unknown is not None:
-        print(f"alin-tui : {what} inconnue : {outcome.unknown}", file=sys.stderr)
+        key = "cli_msg.offer_unknown" if what == "offer" else "cli_msg.application_unknown"
+        _error(t, t(key, id=outcome.unknown))
         return EXIT_USAGE
     if outcome.refusal is not None:
-        print(outcome.refusal.code)
-        print(f"alin-tui : {outcome.refusal.message}", file=sys.stderr)
+        from alin_tui.ui.views import read_screen_model, refusal_text
+
+        print(outcome.refusal.code)  # PROTOCOL.md §8: the code, for scripts
+        _error(t, refusal_text(t, outcome.refusal, read_screen_model(db)))
         return EXIT_REFUSED
     if outcome.dropped:
-        print("candidature en attente d'envoi annulée")
+        print(t("cli_msg.queued_dropped"))
         return EXIT_OK
-    row = outcome.queued
-    print(f"en file : {row.name} ({row.service}) ; envoyé à la prochaine synchronisation")
+    print(t("cli_msg.queued", what=t(f"operation.{outcome.queued.name}")))
     return EXIT_OK
 
 
@@ -325,9 +491,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from alin_tui.sandbox.server import SandboxConfig, serve
     from alin_tui.sqlite import MigrationError
 
-    settings = _settings(args)
-    if args.offers < 0 or args.max_applications < 0:
-        raise UsageError("--offers et --max-applications doivent être positifs.")
+    settings = load_settings(args, require_profile=False)
+    t = translator(args, settings)
     config = SandboxConfig(
         db=args.db or settings.data_dir / "sandbox" / "serve.db",
         seed=args.seed,
@@ -341,12 +506,72 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except MigrationError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
-        print(
-            f"alin-tui : impossible d'écouter sur {args.host}:{args.port} ({exc.strerror}).",
-            file=sys.stderr,
+        _error(
+            t,
+            t("cli_msg.serve_cannot_listen", host=args.host, port=args.port, message=exc.strerror),
         )
         return EXIT_UNREACHABLE
     return EXIT_OK
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from alin_tui import profiles
+
+    settings = load_settings(args, require_profile=False)
+    return profiles.run(args, settings, translator(args, settings))
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from alin_tui import doctor
+
+    return doctor.run(args, translator(args))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from alin_tui import export
+
+    settings = load_settings(args)
+    return export.run(args, settings, translator(args, settings))
+
+
+def cmd_completion(args: argparse.Namespace) -> int:
+    """A static completion script for bash or zsh, generated from the parser itself; profile
+    names complete from `alin-tui profiles list --names` at <Tab> time."""
+    import shtab
+
+    from alin_tui.parser import build_parser
+
+    parser = build_parser(translator(args))
+    _complete_profiles(parser)
+    print(shtab.complete(parser, shell=args.shell, preamble=_PREAMBLE))
+    return EXIT_OK
+
+
+_PREAMBLE = {
+    "bash": (
+        "_alin_tui_profiles() {\n"
+        '  compgen -W "$(alin-tui profiles list --names 2>/dev/null)" -- "$1"\n'
+        "}\n"
+    ),
+    "zsh": (
+        "_alin_tui_profiles() {\n"
+        "  local -a names\n"
+        '  names=(${(f)"$(alin-tui profiles list --names 2>/dev/null)"})\n'
+        "  _describe profile names\n"
+        "}\n"
+    ),
+}
+
+
+def _complete_profiles(parser) -> None:
+    import argparse as ap
+
+    for action in parser._actions:
+        if "--profile" in action.option_strings:
+            action.complete = {"bash": "_alin_tui_profiles", "zsh": "_alin_tui_profiles"}
+        if isinstance(action, ap._SubParsersAction):
+            for sub in action.choices.values():
+                _complete_profiles(sub)
 
 
 def resolve_theme(choice: str, color_system: str | None) -> str:
@@ -377,7 +602,7 @@ def cmd_app(args: argparse.Namespace) -> int:
 
     from alin_tui.sqlite import MigrationError
 
-    settings = _settings(args)
+    settings = load_settings(args)
     if settings.low_bandwidth:
         low_bandwidth_environ(os.environ)  # nothing above has imported Textual
     theme = resolve_theme(
@@ -401,5 +626,5 @@ def cmd_app(args: argparse.Namespace) -> int:
             )
             app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
     except MigrationError as exc:
-        raise UsageError(str(exc)) from exc
+        raise UsageError(store_error(exc, translator(args, settings), settings.store_path)) from exc
     return EXIT_OK

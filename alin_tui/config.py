@@ -14,7 +14,6 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from platformdirs import user_config_dir, user_data_dir
 from pydantic import Field, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -23,7 +22,11 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-APP_NAME = "alin-tui"
+from alin_tui.config_paths import APP_NAME, default_config_file, default_data_dir
+from alin_tui.lang import system_lang
+
+__all__ = ["APP_NAME", "Settings", "default_config_file"]
+
 DROP_FOLDER = "dépôt"  # the drop folder's name inside a profile: where documents are left
 _PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
 _BINDING_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
@@ -31,10 +34,6 @@ _BINDING_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 _KEY = re.compile(r"^[!-~]{1,32}$")
 _KEYS_MAX = 64
 THEMES = ("auto", "dark", "light", "ansi")
-
-
-def default_config_file() -> Path:
-    return Path(user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
 def _shown(value: object) -> str:
@@ -49,9 +48,10 @@ class Settings(BaseSettings):
     server: str | None = Field(
         default=None, description="URL du service ; vide : bac à sable intégré"
     )
-    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir(APP_NAME, appauthor=False)))
+    data_dir: Path = Field(default_factory=default_data_dir)
     profile: str = "default"
-    lang: Literal["fr", "en"] = "fr"
+    # French first; the system's locale (LANG, LC_MESSAGES…) when nothing else says.
+    lang: Literal["fr", "en"] = Field(default_factory=lambda: system_lang() or "fr")
     username: str | None = None
     low_bandwidth: bool = False
     theme: Literal["auto", "dark", "light", "ansi"] = "auto"

@@ -13,6 +13,12 @@ import pytest
 from alin_tui.devtools.demo import DEMO_DAY
 from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
 
+# The command line follows the system's locale when --lang is absent: the tests (and the commands
+# they run in subprocesses) start from a neutral one, so that French, the default, applies.
+for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "ALIN_LANG"):
+    os.environ.pop(_var, None)
+os.environ["LANG"] = "C.UTF-8"
+
 
 @pytest.fixture(autouse=True)
 def _utc(monkeypatch: pytest.MonkeyPatch):

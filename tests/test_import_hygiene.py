@@ -53,7 +53,22 @@ LAYERS = {
     "store": {"store", "domain", "protocol", "sqlite"},
     "sync": {"sync", "store", "domain", "protocol", "sqlite", "faults"},
     "sandbox": {"sandbox", "domain", "protocol", "sqlite"},
-    "ui": {"ui", "store", "domain", "protocol", "sync", "config", "sqlite"},
+    # config reads the system's language (lang) and default paths (config_paths); the palette
+    # lists the households (profiles).
+    "ui": {
+        "ui",
+        "store",
+        "domain",
+        "protocol",
+        "sync",
+        "config",
+        "lang",
+        "config_paths",
+        "profiles",
+        "profiles_json",
+        "exits",
+        "sqlite",
+    },
 }
 
 

@@ -66,7 +66,7 @@ def test_a_bad_keymap_is_refused_with_a_french_sentence(
     config.write_text(toml, "utf-8")
     with pytest.raises(UsageError) as caught:
         settings()
-    assert str(caught.value).startswith("Réglage invalide (keymap) : ")
+    assert str(caught.value).startswith("réglage invalide (keymap) : ")
     assert expected in str(caught.value)
     assert "\x1b" not in str(caught.value)
 

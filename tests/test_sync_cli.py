@@ -48,9 +48,12 @@ def test_login_stores_a_private_token_and_refuses_wrong_passwords(cli) -> None:
 
 
 def test_sync_without_a_token_exits_2_and_status_says_so(cli) -> None:
+    assert cli.run("profiles", "add", "p1").returncode == 0  # a household not logged in yet
     r = cli.run("sync", "--once")
     assert r.returncode == 2
-    assert "connectez-vous" in r.stderr
+    assert "pas connecté" in r.stderr and "alin-tui login" in r.stderr
+    r = cli.run("sync", "--once", "--lang", "en")
+    assert r.returncode == 2 and "not logged in" in r.stderr
 
 
 def test_status_json_after_a_sync(cli) -> None:
@@ -189,11 +192,13 @@ def test_a_server_refusal_exits_3_and_stays_listed(cli, api) -> None:
     _synced(cli, "complet")
     offer = json.loads(cli.run("offers", "search", "--json").stdout)[0]
     assert cli.run("apply", offer["id"]).returncode == 0
-    fields = {k: v for k, v in offer.items() if k not in ("id", "eligible", "score")}
+    local = ("id", "eligible", "score", "closing_soon")
+    fields = {k: v for k, v in offer.items() if k not in local}
     r = api.control("offers", {"fields": {**fields, "status": "closed"}})
     assert r.status_code == 200
     r = cli.run("sync", "--once")
-    assert r.returncode == 3 and "offer_closed" in r.stderr
+    assert r.returncode == 3 and "Candidater refusé : Cette offre est close." in r.stderr
+    assert "offer_closed" not in r.stderr  # words, not the wire code
     errors = cli.status()["sync"]["errors"]
     assert [(e["name"], e["code"]) for e in errors] == [("application.create", "offer_closed")]
     assert cli.status()["sync"]["state"] == "error"
@@ -218,6 +223,7 @@ def test_an_unreachable_server_exits_2_and_keeps_the_queue(sandbox, tmp_path) ->
 
 def test_common_options_go_before_or_after_the_command(cli, tmp_path) -> None:
     other = tmp_path / "other"
+    assert cli.run("--data-dir", str(other), "profiles", "add", "p1").returncode == 0
     for args in (
         ["--data-dir", str(other), "status", "--json"],
         ["status", "--json", "--data-dir", str(other)],
@@ -229,6 +235,7 @@ def test_common_options_go_before_or_after_the_command(cli, tmp_path) -> None:
 
 def test_sync_on_the_embedded_sandbox_needs_no_server(tmp_path) -> None:
     cli = Cli(tmp_path / "data", None, profile="complet")
+    assert cli.run("profiles", "add", "complet").returncode == 0  # named after a demo account
     r = cli.run("sync", "--once")
     assert r.returncode == 0, r.stderr
     assert cli.status()["stage"] == "ready"

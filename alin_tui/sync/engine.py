@@ -266,7 +266,9 @@ class Engine:
                 if len(rows) > 1:
                     self._single = True
                 else:
-                    report.rejected.append({"service": service, "id": None, **failed})
+                    report.rejected.append(
+                        {"service": service, "id": None, "name": rows[0].name, **failed}
+                    )
                     self._single = False
                 continue
             fault("after_push_answer")
@@ -280,9 +282,9 @@ class Engine:
                     outbox.settle(self.conn, row.key, value)
                     refs.settled(self.conn, row, value)
                     if result.status == "rejected":
-                        report.rejected.append({"service": service, **value})
+                        report.rejected.append({"service": service, "name": row.name, **value})
                     elif result.status == "conflict":
-                        report.conflicts.append({"service": service, **value})
+                        report.conflicts.append({"service": service, "name": row.name, **value})
             sent_total += len(rows)
             report.pushed += len(rows)
 
@@ -305,7 +307,9 @@ class Engine:
                     failed = {"status": "rejected", "code": found.code, "message": found.message}
                     with outbox.durable(self.conn):
                         outbox.fail(self.conn, row.key, failed)
-                    report.rejected.append({"service": service, "id": None, **failed})
+                    report.rejected.append(
+                        {"service": service, "id": None, "name": row.name, **failed}
+                    )
                     continue
                 wire_args = found
             size += len(str(wire_args)) + len(row.name) + 32

@@ -35,3 +35,13 @@ def read_token(path: Path, server: str) -> str | None:
         return None
     token = data.get("token")
     return token if isinstance(token, str) and token else None
+
+
+def stored_username(path: Path) -> str | None:
+    """The account a profile last logged in with (whatever the server), or None."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    user = data.get("username") if isinstance(data, dict) else None
+    return user if isinstance(user, str) and user else None

@@ -1,0 +1,267 @@
+"""Households as profiles: one directory each under `<data>/profiles/` (store, token, drop folder).
+
+A profile exists once created (`profiles add`, or `login`, which sets a household up); the
+`default` profile always exists, so that a first start needs no set-up. Any other command on a
+profile that does not exist is an error that names the existing ones. Directories are private
+(0700) whatever the umask: they hold identity papers and incomes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from alin_tui.exits import EXIT_OK, EXIT_USAGE, UsageError
+
+DEFAULT = "default"
+
+
+def root(data_dir: Path) -> Path:
+    return data_dir / "profiles"
+
+
+def names(data_dir: Path) -> list[str]:
+    """The profiles that exist, sorted; `default` among them only once it holds something."""
+    from alin_tui.config import _PROFILE
+
+    base = root(data_dir)
+    try:
+        entries = sorted(e.name for e in base.iterdir() if e.is_dir())
+    except OSError:
+        return []
+    return [name for name in entries if _PROFILE.match(name)]
+
+
+def exists(settings) -> bool:
+    return settings.profile_dir.is_dir()
+
+
+def require(settings, t) -> None:
+    """An unknown profile is an error (exit 1) that names the existing ones."""
+    if settings.profile == DEFAULT or exists(settings):
+        return
+    known = names(settings.data_dir)
+    if known:
+        raise UsageError(t("profiles.unknown", name=settings.profile, names=", ".join(known)))
+    raise UsageError(t("profiles.unknown_none", name=settings.profile))
+
+
+def _private_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+
+
+def create(settings, username: str | None = None) -> Path:
+    """The profile's directory, private; its account name kept when given."""
+    _private_dir(settings.data_dir)
+    _private_dir(root(settings.data_dir))
+    _private_dir(settings.profile_dir)
+    if username:
+        meta = settings.profile_dir / "profile.json"
+        fd = os.open(meta, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"username": username}, f)
+    return settings.profile_dir
+
+
+def username_of(profile_dir: Path) -> str | None:
+    try:
+        data = json.loads((profile_dir / "profile.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    user = data.get("username") if isinstance(data, dict) else None
+    return user if isinstance(user, str) and user else None
+
+
+def rename(settings, new_name: str, t) -> None:
+    """Renames the directory and the paths its queued uploads remember."""
+    target = settings.model_copy(update={"profile": new_name})
+    if target.profile_dir.exists():
+        raise UsageError(t("profiles.exists", name=new_name))
+    old_prefix, new_prefix = str(settings.profile_dir) + os.sep, str(target.profile_dir) + os.sep
+    os.rename(settings.profile_dir, target.profile_dir)
+    if target.store_path.exists():
+        conn = sqlite3.connect(target.store_path)
+        try:
+            with conn:
+                for column in ("staged", "source"):
+                    conn.execute(
+                        f"UPDATE uploads SET {column} = ? || substr({column}, ?) "  # noqa: S608
+                        f"WHERE substr({column}, 1, ?) = ?",
+                        (new_prefix, len(old_prefix) + 1, len(old_prefix), old_prefix),
+                    )
+        except sqlite3.OperationalError:  # a store too old to have uploads: nothing to move
+            pass
+        finally:
+            conn.close()
+
+
+def summary(settings) -> dict[str, Any]:
+    """What `profiles list` shows of one household, read from its store (never synced: empty)."""
+    from alin_tui.store.db import connect
+    from alin_tui.sync.status import status_json
+
+    row: dict[str, Any] = {
+        "name": settings.profile,
+        "username": username_of(settings.profile_dir),
+        "stage": None,
+        "next_step": None,
+        "renewal_due_on": None,
+        "days_left": None,
+        "missing": None,
+        "pending": None,
+        "last_sync_at": None,
+        "sync_state": None,
+        "damaged": False,
+    }
+    if not settings.store_path.exists():
+        return row
+    try:
+        conn = connect(settings.store_path)
+    except Exception:  # noqa: BLE001 - a damaged store is shown as such, never a traceback
+        row["damaged"] = True
+        return row
+    try:
+        from alin_tui.store.sync_state import server_today
+        from alin_tui.sync.tokens import stored_username
+
+        status = status_json(conn, settings.drop_folder)
+        row["username"] = row["username"] or stored_username(settings.token_path)
+        row.update(
+            stage=status["stage"],
+            next_step=status["next_step"],
+            renewal_due_on=status["renewal_due_on"],
+            missing=len(status["missing"]),
+            pending=status["sync"]["pending"],
+            last_sync_at=status["sync"]["last_sync_at"],
+            sync_state=status["sync"]["state"],
+        )
+        if status["renewal_due_on"]:
+            import datetime as dt
+
+            due = dt.date.fromisoformat(status["renewal_due_on"])
+            row["days_left"] = (due - server_today(conn)).days
+    except sqlite3.DatabaseError:
+        row["damaged"] = True
+    finally:
+        conn.close()
+    return row
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
+
+
+def _list(args: argparse.Namespace, settings, t) -> int:
+    known = names(settings.data_dir)
+    if args.names:
+        print("\n".join(known))
+        return EXIT_OK
+    rows = [summary(settings.model_copy(update={"profile": name})) for name in known]
+    if args.json:
+        from alin_tui.profiles_json import ProfileList
+
+        print(ProfileList.model_validate({"profiles": rows}).model_dump_json(indent=2))
+        return EXIT_OK
+    if not rows:
+        print(t("profiles.none"))
+        return EXIT_OK
+    table = [
+        [
+            t("profiles.col_profile"),
+            t("profiles.col_stage"),
+            t("profiles.col_renewal"),
+            t("profiles.col_missing"),
+            t("profiles.col_sync"),
+        ]
+    ]
+    for row in rows:
+        name = row["name"] + (" *" if row["name"] == settings.profile else "")
+        if row["damaged"]:
+            table.append([name, t("profiles.damaged"), "", "", ""])
+            continue
+        stage = t(f"stage.{row['stage']}") if row["stage"] else t("profiles.never_synced")
+        if row["renewal_due_on"] and row["days_left"] is not None:
+            key = "profiles.renewal_in" if row["days_left"] >= 0 else "profiles.renewal_past"
+            renewal = t(key, date=t.date_short(row["renewal_due_on"]), days=row["days_left"])
+        else:
+            renewal = t("profiles.renewal_none")
+        missing = (
+            t("profiles.renewal_none")
+            if row["missing"] is None
+            else str(row["missing"])
+            if row["missing"]
+            else t("profiles.missing_none")
+        )
+        synced = (
+            t.date_short(row["last_sync_at"]) + " " + t.time(row["last_sync_at"])
+            if row["last_sync_at"]
+            else t("profiles.never_synced")
+        )
+        table.append([name, stage, renewal, missing, synced])
+    for line in _table(table):
+        print(line)
+    next_steps = [r for r in rows if r["next_step"] and not r["damaged"]]
+    if next_steps:
+        print()
+        for r in next_steps:
+            print(
+                t("profiles.all_line", profile=r["name"], message=t(f"next_step.{r['next_step']}"))
+            )
+    return EXIT_OK
+
+
+def _confirmed(name: str, t) -> bool:
+    if not sys.stdin.isatty():
+        raise UsageError(t("profiles.needs_yes", name=name))
+    answer = input(t("profiles.confirm_remove", name=name)).strip().lower()
+    return answer in t("profiles.yes_answers").split(",")
+
+
+def run(args: argparse.Namespace, settings, t) -> int:
+    """`alin-tui profiles list|add|remove|rename`."""
+    command = args.profiles_command
+    if command == "list":
+        return _list(args, settings, t)
+    from pydantic import ValidationError
+
+    try:
+        target = settings.model_copy(update={"profile": args.name})
+        type(settings).model_validate({"profile": args.name})
+        if command == "rename":
+            type(settings).model_validate({"profile": args.new_name})
+    except ValidationError as exc:
+        raise UsageError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from exc
+    if command == "add":
+        if exists(target):
+            raise UsageError(t("profiles.exists", name=args.name))
+        create(target, args.username)
+        print(t("profiles.created", name=args.name, path=target.profile_dir))
+        return EXIT_OK
+    require(target, t)
+    if command == "remove":
+        if not exists(target):  # the default profile, never used: nothing to remove
+            print(t("profiles.removed", name=args.name))
+            return EXIT_OK
+        if not args.yes and not _confirmed(args.name, t):
+            print(t("profiles.not_removed"))
+            return EXIT_USAGE
+        shutil.rmtree(target.profile_dir)
+        print(t("profiles.removed", name=args.name))
+        return EXIT_OK
+    if command == "rename":
+        if not exists(target):
+            create(target)
+        rename(target, args.new_name, t)
+        print(t("profiles.renamed", old=args.name, new=args.new_name))
+        return EXIT_OK
+    raise UsageError(command)

@@ -1,0 +1,93 @@
+"""`alin-tui status` for people: the dossier in words, in the chosen language, with the very words
+of the app's Ma demande tab (`ui/views.overview`), the missing pieces per person with the reason,
+the applications and the sync state. No code, no ISO date: `status --json` is for scripts."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+
+def _pairs(rows: list[tuple[str, str]], indent: str = "") -> Iterator[str]:
+    width = max((len(label) for label, _ in rows), default=0)
+    for label, value in rows:
+        if label:
+            yield f"{indent}{label.ljust(width)}  {value}"
+        else:
+            yield f"{indent}{' ' * width}  {value}"
+
+
+def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
+    from alin_tui.sync import dropfolder
+    from alin_tui.sync.status import read_sync
+    from alin_tui.ui.text import clean
+    from alin_tui.ui.views import (
+        applicant_name,
+        application_rows,
+        document_rows,
+        overview,
+        read_screen_model,
+        sync_line,
+    )
+
+    model = read_screen_model(conn)
+    sync = read_sync(conn)
+    yield t("status_text.title", name=applicant_name(t, model), profile=settings.profile)
+    if not sync.ever_synced:
+        yield t("demande.empty")
+    rows = [(label, value.plain) for label, value in overview(t, model)]
+    yield from _pairs(rows, "  ")
+
+    blockers = model.standing.completeness.blockers
+    if model.demand is not None and blockers:
+        yield ""
+        yield t("status_text.missing", count=len(blockers))
+        slots = {row.key: row for row in document_rows(t, model)}
+        people = {p.id: p for p in model.persons}
+        for b in blockers:
+            row = slots.get(b.slot_id or "")
+            person = people.get(b.person_id)
+            who = (
+                clean(f"{person.first_name} ({t('role.' + person.role)})")
+                if person
+                else clean(b.person_id)
+            )
+            cause = t(f"status_text.cause_{b.cause}")
+            reason = clean(b.reason or "")
+            line = t("status_text.piece", person=who, piece=t(f"kind.{b.kind}"), cause=cause)
+            if reason:
+                line += " " + t("status_text.because", reason=reason)
+            if row is not None and row.valid_until.plain and b.cause == "expired":
+                line += " " + t("status_text.valid_until", date=row.valid_until.plain)
+            yield "  - " + line
+
+    apps = application_rows(t, model)
+    yield ""
+    if not apps:
+        yield t("status_text.no_application")
+    else:
+        yield t("status_text.applications", count=len(apps))
+        for app in apps:
+            line = t("status_text.application", offer=app.offer.plain, status=app.status.plain)
+            rank = app.rank.plain.strip()
+            if rank and rank != "—":
+                line += " " + t("status_text.rank", rank=rank)
+            yield "  - " + line
+
+    yield ""
+    text, kind = sync_line(conn, t)
+    if kind == "ok" and sync.last_sync_at:
+        text = t(
+            "status_text.synced_at", date=t.date(sync.last_sync_at), time=t.time(sync.last_sync_at)
+        )
+    elif sync.last_sync_at:
+        text += " " + t(
+            "status_text.last_sync", date=t.date(sync.last_sync_at), time=t.time(sync.last_sync_at)
+        )
+    yield t("status_text.sync", line=text)
+    waiting = dropfolder.unsorted(conn, settings.drop_folder)
+    yield t("status_text.drop_folder", folder=settings.drop_folder)
+    if waiting:
+        yield t("intake.cli_status_unsorted", count=len(waiting), folder=settings.drop_folder)
+        for item in waiting:
+            yield f"  {item.name}"
