@@ -190,7 +190,9 @@ def _list(args: argparse.Namespace, settings, t) -> int:
             table.append([name, t("profiles.damaged"), "", "", ""])
             continue
         stage = t(f"stage.{row['stage']}") if row["stage"] else t("profiles.never_synced")
-        if row["renewal_due_on"] and row["days_left"] is not None:
+        if row["stage"] == "radiated":
+            renewal = t("profiles.renewal_none")
+        elif row["renewal_due_on"] and row["days_left"] is not None:
             key = "profiles.renewal_in" if row["days_left"] >= 0 else "profiles.renewal_past"
             renewal = t(key, date=t.date_short(row["renewal_due_on"]), days=row["days_left"])
         else:

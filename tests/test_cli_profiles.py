@@ -1,0 +1,293 @@
+"""Households as profiles, the readable status and the command line in both languages, run as
+people run them: the real `alin-tui` in a subprocess, over a real sandbox on loopback."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from alin_tui.profiles_json import ProfileList
+from tests.cli_helpers import Cli
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.fixture
+def advisor(sandbox, tmp_path: Path) -> Cli:
+    """An advisor with three households, each logged in to its own account."""
+    cli = Cli(tmp_path / "data", sandbox.url)
+    for name, user in (
+        ("martin", "foyer-01"),
+        ("diallo", "renouvellement"),
+        ("nguyen", "foyer-04"),
+    ):
+        assert cli.run("profiles", "add", name).returncode == 0
+        r = cli.run("--profile", name, "login", "--username", user, "--password-stdin", stdin=user)
+        assert r.returncode == 0, r.stderr
+    return cli
+
+
+def test_three_households_synced_in_one_command_then_listed(advisor: Cli) -> None:
+    r = advisor.run("sync", "--all-profiles")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.strip().splitlines()
+    assert [line.split(" :")[0] for line in lines] == ["diallo", "martin", "nguyen"]
+    assert all("synchronisé" in line for line in lines)
+
+    listed = ProfileList.model_validate_json(advisor.run("profiles", "list", "--json").stdout)
+    rows = {p.name: p for p in listed.profiles}
+    assert rows["diallo"].stage == "renewal_due" and 0 <= rows["diallo"].days_left <= 30
+    assert rows["martin"].stage == "radiated"
+    assert rows["nguyen"].missing and rows["nguyen"].missing > 0
+    assert all(p.last_sync_at for p in listed.profiles)
+
+    table = advisor.run("profiles", "list").stdout
+    assert "Renouvellement à faire" in table and "Demande radiée" in table
+    assert not ISO_DAY.search(table)
+    english = advisor.run("--lang", "en", "profiles", "list").stdout
+    assert "Renewal due" in english and "Profile" in english and "Étape" not in english
+
+
+def test_one_household_failing_does_not_stop_the_others(sandbox, tmp_path: Path) -> None:
+    from tests.faultproxy import FaultProxy
+
+    with FaultProxy(int(sandbox.url.rsplit(":", 1)[1])) as proxy:
+        cli = Cli(tmp_path / "data", proxy.url)
+        for name in ("a", "b"):
+            r = cli.run(
+                "--profile",
+                name,
+                "login",
+                "--username",
+                "complet",
+                "--password-stdin",
+                stdin="complet",
+            )
+            assert r.returncode == 0, r.stderr
+        assert cli.run("profiles", "add", "c").returncode == 0  # never logged in
+        r = cli.run("sync", "--all-profiles")
+        assert r.returncode == 2  # one could not sync: 2 wins
+        lines = r.stdout.strip().splitlines()
+        assert lines[0].startswith("a : synchronisé") and lines[1].startswith("b : synchronisé")
+        assert lines[2] == "c : pas connecté : alin-tui --profile c login"
+        proxy.mode = "reset"
+        r = cli.run("--lang", "en", "sync", "--all-profiles")
+        assert r.returncode == 2
+        assert r.stdout.splitlines()[0].startswith("a: failed: server unreachable")
+
+
+def test_an_unknown_profile_is_an_error_naming_the_existing_ones(advisor: Cli) -> None:
+    for args in (["status"], ["status", "--json"], ["sync", "--once"], ["offers", "search", "x"]):
+        r = advisor.run("--profile", "dupont", *args)
+        assert r.returncode == 1, args
+        assert "dupont" in r.stderr and "diallo, martin, nguyen" in r.stderr
+        assert not (advisor.data_dir / "profiles" / "dupont").exists()
+    r = advisor.run("--profile", "dupont", "--lang", "en", "status")
+    assert "unknown profile" in r.stderr and "Existing profiles: diallo, martin, nguyen" in r.stderr
+
+
+def test_remove_asks_first_and_needs_yes_without_a_terminal(advisor: Cli) -> None:
+    r = advisor.run("profiles", "remove", "martin")  # stdin is not a terminal: no way to ask
+    assert r.returncode == 1 and "--yes" in r.stderr
+    assert (advisor.data_dir / "profiles" / "martin" / "token.json").exists()
+    r = advisor.run("profiles", "remove", "martin", "--yes")
+    assert r.returncode == 0
+    assert not (advisor.data_dir / "profiles" / "martin").exists()
+    r = advisor.run("profiles", "remove", "martin", "--yes")
+    assert r.returncode == 1 and "inconnu" in r.stderr
+
+
+def test_remove_in_a_terminal_asks_and_keeps_everything_on_no(advisor: Cli) -> None:
+    import os
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: alin-tui on a real terminal
+        os.execve(
+            sys.executable,
+            [sys.executable, "-m", "alin_tui", "profiles", "remove", "diallo"],
+            advisor.env(),
+        )
+    out = b""
+    while b"[o/N]" not in out:
+        out += os.read(fd, 1024)
+    os.write(fd, b"n\n")
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1
+    assert "définitive" in out.decode() and "Rien n'a été supprimé" in out.decode()
+    assert (advisor.data_dir / "profiles" / "diallo").is_dir()
+
+
+def test_rename_keeps_the_token_and_the_queued_uploads(advisor: Cli) -> None:
+    assert advisor.run("--profile", "nguyen", "sync", "--once").returncode == 0
+    store = advisor.data_dir / "profiles" / "nguyen" / "store.db"
+    old = str(store.parent)
+    conn = sqlite3.connect(store)
+    with conn:
+        conn.execute(
+            "INSERT INTO uploads (local_id, slot_id, source, staged, filename, sha256, length,"
+            " created_at) VALUES ('u1', 's1', ?, ?, 'a.pdf', 'x', 1, 'now')",
+            (old + "/dépôt/a.pdf", old + "/staging/a.pdf"),
+        )
+    conn.close()
+    r = advisor.run("profiles", "rename", "nguyen", "nguyen-b")
+    assert r.returncode == 0, r.stderr
+    moved = advisor.data_dir / "profiles" / "nguyen-b"
+    conn = sqlite3.connect(moved / "store.db")
+    staged, source = conn.execute("SELECT staged, source FROM uploads").fetchone()
+    conn.close()
+    assert staged == str(moved / "staging" / "a.pdf") and source == str(moved / "dépôt" / "a.pdf")
+    assert advisor.run("--profile", "nguyen-b", "status", "--json").returncode == 0
+    assert advisor.run("profiles", "rename", "nguyen-b", "diallo").returncode == 1  # taken
+    assert advisor.run("profiles", "add", "../x").returncode == 1  # not a name
+
+
+def test_profiles_are_private_whatever_the_umask(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    r = subprocess.run(
+        ["sh", "-c", f"umask 022 && {sys.executable} -m alin_tui profiles add p"],
+        env=cli.env(),
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    for path in (tmp_path / "data", tmp_path / "data" / "profiles" / "p"):
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
+def test_status_in_words_in_both_languages(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("demo").returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    french = cli.run("status")
+    assert french.returncode == 0
+    text = french.stdout
+    assert "Dossier incomplet" in text
+    assert re.search(r"\d{3} \d{4} \d{6} [A-Z]{5}", text)  # the number, grouped
+    assert "Renouvellement avant le" in text and "dans " in text and "jours" in text
+    assert "refusée (motif : « illisible »)" in text
+    assert "Synchronisation : à jour" in text
+    for code in ("incomplete", "send_documents", "synced", "pj-", "payslips"):
+        assert code not in text, code
+    assert not ISO_DAY.search(text)
+    english = cli.run("--lang", "en", "status").stdout
+    assert "Dossier incomplete" in english and "Documents to provide or replace" in english
+    assert "Renew before" in english and "Sync: up to date" in english
+    assert "Pièces" not in english and not ISO_DAY.search(english)
+    env_english = cli.run("status", LANG="en_GB.UTF-8").stdout
+    assert env_english == english
+    json_doc = cli.status()  # unchanged for scripts
+    assert json_doc["stage"] == "incomplete" and json_doc["next_step"] == "send_documents"
+
+
+def test_offers_search_prints_amounts_in_the_language(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("complet").returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    offers = json.loads(cli.run("offers", "search", "--json", "--limit", "3").stdout)
+    text = cli.run("offers", "search", "--limit", "3").stdout.splitlines()
+    english = cli.run("--lang", "en", "offers", "search", "--limit", "3").stdout.splitlines()
+    for offer, fr_line, en_line in zip(offers, text, english, strict=True):
+        cents = offer["rent_cents"] + offer["charges_cents"]
+        euros, rest = divmod(cents, 100)
+        assert f"{euros:,}".replace(",", "\u202f") + f",{rest:02d}\xa0€" in fr_line
+        assert f"€{euros:,}.{rest:02d}" in en_line
+        assert not re.search(r"\d\.\d\d €", fr_line)
+
+
+def test_a_corrupt_store_is_named_and_left_untouched(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("demo").returncode == 0
+    store = tmp_path / "data" / "profiles" / "default" / "store.db"
+    store.write_bytes(b"this is not a database, but the user's file" * 100)
+    before = store.read_bytes()
+    for args in (["status"], ["status", "--json"], ["sync", "--once"], ["offers", "search", "x"]):
+        r = cli.run(*args)
+        assert r.returncode == 1, args
+        assert "endommagée" in r.stderr and str(store) in r.stderr and "Traceback" not in r.stderr
+        assert store.read_bytes() == before
+    listed = ProfileList.model_validate_json(cli.run("profiles", "list", "--json").stdout)
+    assert listed.profiles[0].damaged is True
+    r = cli.run("--lang", "en", "status")
+    assert "damaged" in r.stderr
+
+
+def test_help_follows_the_language(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", None)
+    french = cli.run("--help").stdout
+    assert "usage : alin-tui" in french and "afficher cette aide" in french
+    english = cli.run("--lang", "en", "--help").stdout
+    assert "usage: alin-tui" in english and "show this help message" in english
+    assert "Your social-housing demand" in english and "fichier national" not in english
+    assert cli.run("--help", LANG="en_US.UTF-8").stdout == english
+    assert cli.run("--help", LANG="en_US.UTF-8", ALIN_LANG="fr").stdout == french
+    sub = cli.run("offers", "search", "--help", "--lang", "en").stdout
+    assert "rent including charges" in sub
+    for command in ("profiles", "doctor", "export", "completion", "sync", "status"):
+        r = cli.run(command, "--help", "--lang", "en")
+        assert r.returncode == 0 and "usage: alin-tui " + command in r.stdout, command
+
+
+def test_bad_values_are_refused_in_words(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", None)
+    for value in ("nan", "inf", "1e308", "abc", "-5"):
+        r = cli.run("offers", "search", "x", "--max-rent", value)
+        assert r.returncode == 2 or r.returncode == 1
+        assert "montant en euros attendu" in r.stderr and "Traceback" not in r.stderr
+    r = cli.run("serve", "--port", "70000", "--lang", "en")
+    assert "a port was expected" in r.stderr
+    r = cli.run("status", "--nope")
+    assert "arguments non reconnus" in r.stderr
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_completion_scripts_are_generated(tmp_path: Path, shell: str) -> None:
+    cli = Cli(tmp_path / "data", None)
+    r = cli.run("completion", shell)
+    assert r.returncode == 0
+    script = r.stdout
+    for word in (
+        "profiles",
+        "doctor",
+        "export",
+        "--all-profiles",
+        "--mark-read",
+        "_alin_tui_profiles",
+    ):
+        assert word in script, word
+    if shell == "bash":
+        checked = subprocess.run(["bash", "-n"], input=script, text=True, capture_output=True)
+        assert checked.returncode == 0, checked.stderr
+    names = cli.run("profiles", "list", "--names")
+    assert names.returncode == 0
+
+
+def test_help_and_status_json_import_no_interface_and_no_web_framework(tmp_path: Path) -> None:
+    heavy = {"textual", "fastapi", "starlette", "uvicorn"}
+    for argv in (["--help"], ["--data-dir", str(tmp_path), "status", "--json"]):
+        code = (
+            "import sys, json, contextlib, io\n"
+            "from alin_tui.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            f"    main({argv!r})\n"
+            "print(json.dumps(sorted(sys.modules)))"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], check=True, capture_output=True, text=True
+        ).stdout
+        loaded = {m.split(".")[0] for m in json.loads(out.splitlines()[-1])}
+        assert not loaded & heavy, (argv, loaded & heavy)
