@@ -82,7 +82,9 @@ def _accounts_epilog(t) -> str:
     from alin_tui.sandbox.accounts import ACCOUNTS
 
     lines = [t("cli.accounts")]
-    lines += [f"  {user:<15} {what}" for user, what in ACCOUNTS.items()]
+    for user, what in ACCOUNTS.items():
+        words = t(f"accounts.{user}")
+        lines.append(f"  {user:<15} {what if words == f'accounts.{user}' else words}")
     return "\n".join(lines)
 
 
