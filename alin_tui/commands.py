@@ -54,7 +54,7 @@ def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
             t(
                 "cli_msg.settings_invalid",
                 name=".".join(map(str, first["loc"])),
-                message=first["msg"].removeprefix("Value error, "),
+                message=setting_error(first, t),
             )
         ) from exc
     except tomllib.TOMLDecodeError as exc:
@@ -71,6 +71,19 @@ def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
 
 
 _settings = load_settings
+
+
+def setting_error(error, t) -> str:
+    """A refused setting in the user's language: our validators name their error and its
+    values; pydantic's own (a number below its bound, a choice) say the allowed values."""
+    key = f"settings_error.{error['type']}"
+    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    words = t(key, **context)
+    if words != key:
+        return words
+    if error["type"] == "literal_error":
+        return t("settings_error.choice", expected=context.get("expected", ""))
+    return error["msg"].removeprefix("Value error, ")
 
 
 def _out(obj) -> None:
@@ -152,17 +165,21 @@ def store_error(exc, t, path) -> str:
 
 
 def _store(settings, t=None):
+    from alin_tui.profiles import private_store
     from alin_tui.sqlite import MigrationError
     from alin_tui.store.db import connect
 
+    t = t or translator(argparse.Namespace(), settings)
+    try:
+        private_store(settings)
+    except OSError as exc:  # a read-only or full disk, a file where a folder should be
+        raise UsageError(
+            t("cli_msg.cannot_create", path=settings.profile_dir, message=exc.strerror or exc)
+        ) from exc
     try:
         return connect(settings.store_path)
     except MigrationError as exc:
-        from alin_tui.ui.i18n import Translator
-
-        raise UsageError(
-            store_error(exc, t or Translator(settings.lang), settings.store_path)
-        ) from exc
+        raise UsageError(store_error(exc, t, settings.store_path)) from exc
 
 
 def cmd_login(args: argparse.Namespace) -> int:
@@ -186,19 +203,26 @@ def cmd_login(args: argparse.Namespace) -> int:
     else:
         raise UsageError(t("cli_msg.password_needs_stdin"))
     new = not profiles.exists(settings)
+    _store(settings, t).close()  # private directories, whatever the umask; the store migrated
+    code = None
     with open_session(settings, credentials=Credentials(username, password)) as session:
         try:
             session.login.renew()  # logs in and stores the token (0600)
         except Unauthorized:
             _error(t, t("cli_msg.login_refused"))
-            return EXIT_USAGE
+            code = EXIT_USAGE
         except (Offline, ServerError) as exc:
             _error(t, sync_error_text(exc, t))
-            return EXIT_UNREACHABLE
+            code = EXIT_UNREACHABLE
         except SyncError as exc:
             _error(t, t("cli_msg.login_refused_because", message=exc.message))
-            return EXIT_USAGE
-    profiles.create(settings)  # private directories, whatever the umask
+            code = EXIT_USAGE
+    if code is not None:
+        if new and settings.profile != "default":  # a household that never logged in: not kept
+            import shutil
+
+            shutil.rmtree(settings.profile_dir, ignore_errors=True)
+        return code
     if new and settings.profile != "default":
         print(t("profiles.created_by_login", name=settings.profile))
     print(
@@ -600,6 +624,7 @@ def _terminal_color_system() -> str | None:
 def cmd_app(args: argparse.Namespace) -> int:
     import os
 
+    from alin_tui import profiles
     from alin_tui.sqlite import MigrationError
 
     settings = load_settings(args)
@@ -608,23 +633,30 @@ def cmd_app(args: argparse.Namespace) -> int:
     theme = resolve_theme(
         settings.theme, _terminal_color_system() if settings.theme == "auto" else None
     )
-    try:
-        with open_session(settings) as session:
-            from alin_tui.ui.app import AlinApp
+    while True:  # one household at a time; the palette can open another
+        _store(settings, translator(args, settings)).close()  # private, migrated, or words
+        try:
+            with open_session(settings) as session:
+                from alin_tui.ui.app import AlinApp, SwitchProfile
 
-            session.polling = settings.drop_folder_polling
-            app = AlinApp(
-                settings.store_path,
-                session=session,
-                drop_folder=settings.drop_folder,
-                staging=settings.staging,
-                lang=settings.lang,
-                max_applications=settings.max_applications,
-                theme=theme,
-                low_bandwidth=settings.low_bandwidth,
-                keymap=dict(settings.keymap),
-            )
-            app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
-    except MigrationError as exc:
-        raise UsageError(store_error(exc, translator(args, settings), settings.store_path)) from exc
-    return EXIT_OK
+                session.polling = settings.drop_folder_polling
+                app = AlinApp(
+                    settings.store_path,
+                    session=session,
+                    drop_folder=settings.drop_folder,
+                    staging=settings.staging,
+                    lang=settings.lang,
+                    max_applications=settings.max_applications,
+                    theme=theme,
+                    low_bandwidth=settings.low_bandwidth,
+                    keymap=dict(settings.keymap),
+                    profile=settings.profile,
+                    profiles=tuple(profiles.names(settings.data_dir)),
+                )
+                result = app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
+        except MigrationError as exc:
+            message = store_error(exc, translator(args, settings), settings.store_path)
+            raise UsageError(message) from exc
+        if not isinstance(result, SwitchProfile):
+            return app.return_code or EXIT_OK
+        settings = settings.model_copy(update={"profile": result.name})

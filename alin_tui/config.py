@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,7 +68,9 @@ class Settings(BaseSettings):
     @classmethod
     def _profile_is_a_name(cls, value: str) -> str:
         if not _PROFILE.match(value):
-            raise ValueError("nom de profil invalide (lettres, chiffres, . _ -, 64 au plus)")
+            raise PydanticCustomError(
+                "profile_name", "nom de profil invalide (lettres, chiffres, . _ -, 64 au plus)"
+            )
         return value
 
     @field_validator("theme", mode="before")
@@ -75,27 +78,36 @@ class Settings(BaseSettings):
     def _theme_is_known(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in THEMES:
             return value.strip().lower()
-        raise ValueError(f"thème inconnu {_shown(value)} : auto, dark, light ou ansi")
+        raise PydanticCustomError(
+            "theme_unknown",
+            "thème inconnu {value} : auto, dark, light ou ansi",
+            {"value": _shown(value)},
+        )
 
     @field_validator("keymap", mode="before")
     @classmethod
     def _keymap_is_plain(cls, value: object) -> dict[str, str]:
         if not isinstance(value, dict):
-            raise ValueError('[keymap] doit être une table, par exemple sync = "f6"')
+            raise PydanticCustomError(
+                "keymap_table", '[keymap] doit être une table, par exemple sync = "f6"'
+            )
         for binding, keys in value.items():
             if not isinstance(binding, str) or not _BINDING_ID.match(binding):
-                raise ValueError(
-                    f"identifiant de raccourci invalide {_shown(binding)} "
-                    "(lettres, chiffres, . _ -, 64 au plus)"
+                raise PydanticCustomError(
+                    "keymap_binding",
+                    "identifiant de raccourci invalide {binding} (lettres, chiffres, . _ -, 64 au plus)",
+                    {"binding": _shown(binding)},
                 )
             if not (
                 isinstance(keys, str)
                 and len(keys) <= _KEYS_MAX
                 and all(_KEY.match(key.strip()) for key in keys.split(","))
             ):
-                raise ValueError(
-                    f"touches invalides pour « {binding} » : {_shown(keys)} ; écrivez par "
-                    f'exemple {binding} = "f6" ou {binding} = "ctrl+s,f6"'
+                raise PydanticCustomError(
+                    "keymap_keys",
+                    "touches invalides pour « {binding} » : {keys} ; écrivez par exemple "
+                    '{binding} = "f6" ou {binding} = "ctrl+s,f6"',
+                    {"binding": binding, "keys": _shown(keys)},
                 )
         return {
             binding: ",".join(k.strip() for k in keys.split(",")) for binding, keys in value.items()

@@ -52,14 +52,29 @@ def require(settings, t) -> None:
     raise UsageError(t("profiles.unknown_none", name=settings.profile))
 
 
-def _private_dir(path: Path) -> None:
-    path.mkdir(parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+def _private_dir(path: Path, *, ours: bool = True) -> None:
+    """Created private whatever the umask; an existing one is made private if it is ours (a
+    profile's own), left as it is otherwise (a data directory the user chose may be shared)."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True)
+        os.chmod(path, 0o700)
+    elif ours:
+        os.chmod(path, 0o700)
+
+
+def private_store(settings) -> None:
+    """The profile's directories and an empty store file, private before SQLite writes a byte
+    (SQLite gives its journal files the mode of the store)."""
+    _private_dir(settings.data_dir, ours=False)
+    _private_dir(root(settings.data_dir))
+    _private_dir(settings.profile_dir)
+    if not settings.store_path.exists():
+        os.close(os.open(settings.store_path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
 def create(settings, username: str | None = None) -> Path:
     """The profile's directory, private; its account name kept when given."""
-    _private_dir(settings.data_dir)
+    _private_dir(settings.data_dir, ours=False)
     _private_dir(root(settings.data_dir))
     _private_dir(settings.profile_dir)
     if username:
@@ -242,7 +257,9 @@ def run(args: argparse.Namespace, settings, t) -> int:
         if command == "rename":
             type(settings).model_validate({"profile": args.new_name})
     except ValidationError as exc:
-        raise UsageError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from exc
+        from alin_tui.commands import setting_error
+
+        raise UsageError(setting_error(exc.errors()[0], t)) from exc
     if command == "add":
         if exists(target):
             raise UsageError(t("profiles.exists", name=args.name))

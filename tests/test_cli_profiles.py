@@ -165,8 +165,24 @@ def test_profiles_are_private_whatever_the_umask(sandbox, tmp_path: Path) -> Non
         text=True,
     )
     assert r.returncode == 0, r.stderr
-    for path in (tmp_path / "data", tmp_path / "data" / "profiles" / "p"):
+    r = subprocess.run(
+        ["sh", "-c", f"umask 022 && {sys.executable} -m alin_tui --profile p status --json"],
+        env=cli.env(),
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    profile = tmp_path / "data" / "profiles" / "p"
+    for path in (tmp_path / "data", profile, profile / "store.db"):
         assert path.stat().st_mode & 0o077 == 0, path
+    assert cli.run("doctor").returncode == 0, cli.run("doctor").stdout
+
+
+def test_a_refused_login_leaves_no_new_profile_behind(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    r = cli.run("--profile", "typo", "login", "--username", "demo", "--password-stdin", stdin="x")
+    assert r.returncode == 1 and "refusée" in r.stderr
+    assert not (tmp_path / "data" / "profiles" / "typo").exists()
 
 
 def test_status_in_words_in_both_languages(sandbox, tmp_path: Path) -> None:

@@ -170,7 +170,10 @@ class AlinApp:
     def run(self, *, mouse):
         self.seen["mouse"] = mouse
         print(json.dumps(self.seen, default=str))
-fake.AlinApp = AlinApp
+    return_code = 0
+class SwitchProfile:
+    pass
+fake.AlinApp, fake.SwitchProfile = AlinApp, SwitchProfile
 sys.modules["alin_tui.ui.app"] = fake
 from alin_tui.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -212,6 +215,8 @@ def test_the_app_is_given_the_resolved_settings(config: Path) -> None:
         "keymap": {"sync": "f6"},
         "drop_folder": str(profile / "dépôt"),
         "staging": str(profile / "staging"),
+        "profile": "default",
+        "profiles": ["default"],  # created, private, on first start
     }
     assert seen["mouse"] is False
     assert (seen["color_system"], seen["animations"]) == ("256", "none")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,14 @@ class SyncEvent(Message):
         self.event = event
 
 
+@dataclass(frozen=True)
+class SwitchProfile:
+    """What the app returns when the user opens another household from the palette: the command
+    line closes this profile's session and opens the other's."""
+
+    name: str
+
+
 class KeyHandled(Message):
     """Sent behind a key to the widget that receives it; it bubbles up the same path, so when it
     reaches the app, everything that key set off (bindings, focus moves, dialogs) has run."""
@@ -61,7 +69,7 @@ def _esc_then_char_is_two_keys() -> None:
         del ANSI_SEQUENCES_KEYS[sequence]
 
 
-class AlinApp(App[None]):
+class AlinApp(App[SwitchProfile | None]):
     CSS_PATH = "app.tcss"
     TITLE = "alin-tui"
     ENABLE_COMMAND_PALETTE = True
@@ -85,8 +93,12 @@ class AlinApp(App[None]):
         staging: Path | None = None,
         attach_start: Path | None = None,
         attach_root: Path | None = None,
+        profile: str = "default",
+        profiles: tuple[str, ...] = (),
     ) -> None:
         self.t = Translator(lang)
+        self.profile = profile  # the household open; the palette offers the others
+        self.profiles = tuple(profiles)
         super().__init__()
         self.store_path = store_path
         self.drop_folder = drop_folder or store_path.parent / DROP_FOLDER
@@ -341,6 +353,13 @@ class AlinApp(App[None]):
                         t("palette.withdraw_help"),
                         lambda a=app["id"]: main.ask_withdraw(a),
                     )
+        for name in self.profiles:
+            if name != self.profile:
+                yield SystemCommand(
+                    t("palette.profile", name=name),
+                    t("palette.profile_help", current=self.profile),
+                    lambda name=name: self.exit(SwitchProfile(name)),
+                )
         yield SystemCommand(t("keys.quit"), t("palette.quit"), self.action_quit)
 
     def action_command_palette(self) -> None:
