@@ -546,9 +546,16 @@ def cmd_profiles(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from alin_tui import doctor
+    from alin_tui import doctor, profiles
 
-    return doctor.run(args, translator(args))
+    t = translator(args)
+    try:
+        settings = load_settings(args, require_profile=False)
+    except UsageError:
+        settings = None  # a refused setting is one of doctor's findings
+    if settings is not None:
+        profiles.require(settings, t)
+    return doctor.run(args, t)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

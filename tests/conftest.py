@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import time
 from html import unescape
 from pathlib import Path
@@ -18,6 +19,8 @@ from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
 for _var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "ALIN_LANG"):
     os.environ.pop(_var, None)
 os.environ["LANG"] = "C.UTF-8"
+# Nor does a developer's own configuration file (~/.config/alin-tui/config.toml) reach them.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="alin-tests-config-")
 
 
 @pytest.fixture(autouse=True)
