@@ -20,6 +20,8 @@ from typing import Any
 from alin_tui.exits import EXIT_OK, EXIT_USAGE, UsageError
 
 DEFAULT = "default"
+# Stages where there is no national dossier to be complete or not (a count would mislead).
+NO_DOSSIER = ("no_demand", "draft_without_number", "number_without_account", "radiated")
 
 
 def root(data_dir: Path) -> Path:
@@ -214,7 +216,7 @@ def _list(args: argparse.Namespace, settings, t) -> int:
             renewal = t("profiles.renewal_none")
         missing = (
             t("profiles.renewal_none")
-            if row["missing"] is None
+            if row["missing"] is None or row["stage"] in NO_DOSSIER
             else str(row["missing"])
             if row["missing"]
             else t("profiles.missing_none")
