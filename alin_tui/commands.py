@@ -38,7 +38,7 @@ def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
-    from alin_tui.config import Settings, default_config_file
+    from alin_tui.config import Settings, default_config_file, describe_error
 
     t = translator(args)
     overrides = {
@@ -54,7 +54,7 @@ def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
             t(
                 "cli_msg.settings_invalid",
                 name=".".join(map(str, first["loc"])),
-                message=setting_error(first, t),
+                message=describe_error(first, t),
             )
         ) from exc
     except tomllib.TOMLDecodeError as exc:
@@ -71,19 +71,6 @@ def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
 
 
 _settings = load_settings
-
-
-def setting_error(error, t) -> str:
-    """A refused setting in the user's language: our validators name their error and its
-    values; pydantic's own (a number below its bound, a choice) say the allowed values."""
-    key = f"settings_error.{error['type']}"
-    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
-    words = t(key, **context)
-    if words != key:
-        return words
-    if error["type"] == "literal_error":
-        return t("settings_error.choice", expected=context.get("expected", ""))
-    return error["msg"].removeprefix("Value error, ")
 
 
 def _out(obj) -> None:
@@ -153,33 +140,15 @@ def embedded_account(settings, accounts) -> str | None:
 
 
 def store_error(exc, t, path) -> str:
-    """A store that cannot be opened, in words: damaged, or made by a newer version."""
-    import sqlite3
+    from alin_tui.profiles import store_error as words
 
-    cause = exc.__cause__
-    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
-        return t("cli_msg.store_damaged", path=path)
-    if isinstance(cause, sqlite3.OperationalError):
-        return t("cli_msg.store_refuses", message=cause)
-    return str(exc)
+    return words(exc, t, path)
 
 
 def _store(settings, t=None):
-    from alin_tui.profiles import private_store
-    from alin_tui.sqlite import MigrationError
-    from alin_tui.store.db import connect
+    from alin_tui.profiles import open_store
 
-    t = t or translator(argparse.Namespace(), settings)
-    try:
-        private_store(settings)
-    except OSError as exc:  # a read-only or full disk, a file where a folder should be
-        raise UsageError(
-            t("cli_msg.cannot_create", path=settings.profile_dir, message=exc.strerror or exc)
-        ) from exc
-    try:
-        return connect(settings.store_path)
-    except MigrationError as exc:
-        raise UsageError(store_error(exc, t, settings.store_path)) from exc
+    return open_store(settings, t or translator(argparse.Namespace(), settings))
 
 
 def cmd_login(args: argparse.Namespace) -> int:

@@ -155,3 +155,16 @@ class Settings(BaseSettings):
     @property
     def sandbox_db(self) -> Path:
         return self.data_dir / "sandbox" / "sandbox.db"
+
+
+def describe_error(error, t) -> str:
+    """A refused setting in the user's language: our validators name their error and its
+    values; pydantic's own (a number below its bound, a choice) say the allowed values."""
+    key = f"settings_error.{error['type']}"
+    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    words = t(key, **context)
+    if words != key:
+        return words
+    if error["type"] == "literal_error":
+        return t("settings_error.choice", expected=context.get("expected", ""))
+    return error["msg"].removeprefix("Value error, ")

@@ -259,9 +259,9 @@ def run(args: argparse.Namespace, settings, t) -> int:
         if command == "rename":
             type(settings).model_validate({"profile": args.new_name})
     except ValidationError as exc:
-        from alin_tui.commands import setting_error
+        from alin_tui.config import describe_error
 
-        raise UsageError(setting_error(exc.errors()[0], t)) from exc
+        raise UsageError(describe_error(exc.errors()[0], t)) from exc
     if command == "add":
         if exists(target):
             raise UsageError(t("profiles.exists", name=args.name))
@@ -286,3 +286,30 @@ def run(args: argparse.Namespace, settings, t) -> int:
         print(t("profiles.renamed", old=args.name, new=args.new_name))
         return EXIT_OK
     raise UsageError(command)
+
+
+def store_error(exc, t, path) -> str:
+    """A store that cannot be opened, in words: damaged, or made by a newer version."""
+    cause = exc.__cause__
+    if isinstance(cause, sqlite3.DatabaseError) and not isinstance(cause, sqlite3.OperationalError):
+        return t("cli_msg.store_damaged", path=path)
+    if isinstance(cause, sqlite3.OperationalError):
+        return t("cli_msg.store_refuses", message=cause)
+    return str(exc)
+
+
+def open_store(settings, t) -> sqlite3.Connection:
+    """A profile's store for a command: private, migrated; what stops it said in words."""
+    from alin_tui.sqlite import MigrationError
+    from alin_tui.store.db import connect
+
+    try:
+        private_store(settings)
+    except OSError as exc:  # a read-only or full disk, a file where a folder should be
+        raise UsageError(
+            t("cli_msg.cannot_create", path=settings.profile_dir, message=exc.strerror or exc)
+        ) from exc
+    try:
+        return connect(settings.store_path)
+    except MigrationError as exc:
+        raise UsageError(store_error(exc, t, settings.store_path)) from exc

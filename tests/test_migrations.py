@@ -149,4 +149,4 @@ def test_the_command_line_says_so_in_one_line(tmp_path: Path) -> None:
         text=True,
     )
     assert r.returncode == 1
-    assert "illisible" in r.stderr and "Traceback" not in r.stderr
+    assert "endommagée" in r.stderr and "Traceback" not in r.stderr

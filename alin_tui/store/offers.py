@@ -278,6 +278,40 @@ def query_position(
     return None if row is None else int(row[0])
 
 
+def query_arrived(
+    conn: sqlite3.Connection,
+    q: OfferQuery,
+    today: dt.date,
+    *,
+    after_seq: int,
+    upto_seq: int | None = None,
+) -> list[tuple[int, dict[str, Any]]]:
+    """The open offers matching `q` that arrived in the store after `after_seq` (and at most
+    `upto_seq`), each `(seq, {"id": …, **value})`, soonest closing first.
+
+    Arrivals (migration 0008) drive: few offers arrive between two looks, and each is matched by
+    its id, then by rowid against the full-text index, as `query_position` finds one offer.
+    """
+    plan = _plan(q, today, _places(conn, q), lookup=True)
+    bound, params = "", [int(after_seq)]
+    if upto_seq is not None:
+        bound = "AND a.seq <= ? "
+        params.append(int(upto_seq))
+    sql = (
+        f"SELECT a.seq, v.id, v.value FROM offer_arrivals a CROSS JOIN {plan.source} "
+        f"CROSS JOIN offers v ON v.rowid = o.rid "
+        f"WHERE a.seq > ? {bound}AND o.id = a.offer_id AND {plan.where} "
+        "ORDER BY o.closes_on, o.id"
+    )
+    rows = conn.execute(sql, (*params, *plan.params)).fetchall()
+    return [(seq, {"id": id_, **json.loads(value)}) for seq, id_, value in rows]
+
+
+def latest_arrival(conn: sqlite3.Connection) -> int:
+    """The arrival number of the last offer stored (0 before any)."""
+    return int(conn.execute("SELECT coalesce(max(seq), 0) FROM offer_arrivals").fetchone()[0])
+
+
 def communes(conn: sqlite3.Connection) -> list[str]:
     """The distinct communes of the stored offers, in alphabetical order (accents folded).
 

@@ -3,17 +3,21 @@
 Matching folds case and accents, reads `-`, `'` and runs of spaces as one space, and `St`/`Ste`
 as `Saint`/`Sainte`, over reference, residence, address, commune and postal code (prefix match on
 every word). The score is the full-text relevance (bm25, higher is better; 0 without text).
+`closing_soon`: an open offer closing within 7 days of the server's today.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from alin_tui.domain import eligibility
 from alin_tui.domain.search import fold
 from alin_tui.store import applicant, sync_state
+from alin_tui.store.saved import closing_soon
 
 TYPOLOGIES = {"studio": "studio", **{f"t{i}": f"T{i}" for i in range(1, 7)}}
 
@@ -39,8 +43,10 @@ def search(
         )
         clauses.append("offers_fts MATCH ?")
         params.append(" ".join(f'"{w}"*' for w in folded.split()))
-    if not include_closed:
-        clauses.append("o.status = 'open'")
+    today = sync_state.server_today(conn)
+    if not include_closed:  # open, and not past its closing day (the rule of `offer_is_open`)
+        clauses.append("o.status = 'open' AND o.closes_on >= ?")
+        params.append(today.isoformat())
     if typology:
         clauses.append("o.typology = ?")
         params.append(TYPOLOGIES.get(typology.strip().lower(), typology.strip()))
@@ -53,27 +59,44 @@ def search(
         params,
     ).fetchall()
     wanted = fold(commune) if commune else None
-    data = applicant.load(conn, overlay=False)
-    today = sync_state.server_today(conn)
-    persons = data.person_rules()
-    category = eligibility.household_category(persons, today) if persons else None
-    income = (data.demand or {}).get("reference_income_cents")
+    eligible = eligibility_of(conn, today)
     out = []
     for id_, value, score in rows:
         offer = json.loads(value)
         if wanted is not None and fold(offer.get("commune", "")) != wanted:
             continue
-        eligible = None
-        if category is not None:
-            eligible = eligibility.assess_offer(
-                financing=offer["financing"],
-                zone=offer.get("zone"),
-                commune=offer.get("commune"),
-                household_category_=category,
-                income_cents=income,
-                today=today,
-            ).eligible
-        out.append({"id": id_, **offer, "eligible": eligible, "score": round(score, 4)})
+        out.append(
+            {
+                "id": id_,
+                **offer,
+                "eligible": eligible(offer),
+                "score": round(score, 4),
+                "closing_soon": closing_soon(offer.get("closes_on"), today, offer.get("status")),
+            }
+        )
         if len(out) >= limit:
             break
     return out
+
+
+def eligibility_of(conn: sqlite3.Connection, today: dt.date) -> Callable[[dict], bool | None]:
+    """Whether the household's reference income is under an offer's ceiling (None where no
+    ceiling is known, or no household was pulled)."""
+    data = applicant.load(conn, overlay=False)
+    persons = data.person_rules()
+    category = eligibility.household_category(persons, today) if persons else None
+    income = (data.demand or {}).get("reference_income_cents")
+
+    def eligible(offer: dict[str, Any]) -> bool | None:
+        if category is None:
+            return None
+        return eligibility.assess_offer(
+            financing=offer["financing"],
+            zone=offer.get("zone"),
+            commune=offer.get("commune"),
+            household_category_=category,
+            income_cents=income,
+            today=today,
+        ).eligible
+
+    return eligible

@@ -293,6 +293,7 @@ class AlinApp(App[SwitchProfile | None]):
             return  # the screen's own first refresh comes with its mount
         report = getattr(event, "report", None)
         main.refresh_views(offers_changed=bool(report is not None and report.changes))
+        main.alert_new_offers()  # offers arrived for a saved search: announced once each
         main.documents.announce()
         if report is not None and report.dropped.waiting:
             main.documents.writing(report.dropped.waiting)
@@ -341,6 +342,14 @@ class AlinApp(App[SwitchProfile | None]):
             (offres.action_eligible, "eligible"),
         ):
             yield SystemCommand(t(f"keys.{key}"), t(f"palette.{key}"), in_offres(action))
+        yield SystemCommand(
+            t("saved.key_save"), t("palette.save_search"), in_offres(offres.action_save_search)
+        )
+        yield SystemCommand(
+            t("saved.key_open"),
+            t("palette.saved_searches"),
+            in_offres(offres.action_saved_searches),
+        )
         if main.model is not None:
             from alin_tui.ui import views
 

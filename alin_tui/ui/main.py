@@ -92,13 +92,29 @@ class MainScreen(Screen[None]):
         """Read the model once and give it to every tab; each updates only what changed."""
         t, app = self.t, self.app
         model = self.model = views.read_screen_model(self.conn)
-        self.app.sub_title = views.applicant_name(t, model)
+        profile = getattr(self.app, "profile", "default")
+        self.app.sub_title = views.applicant_name(t, model) + (
+            f" · {profile}" if profile != "default" else ""
+        )
         self.query_one(DemandePane).show(model)
         self.query_one(PiecesPane).show(model, self.documents.unsorted())
         self.query_one(CandidaturesPane).show(model)
         hint = views.apply_state(self.conn, t, model, None, app.max_applications)
         self.query_one(OffresPane).show(self.conn, model, hint, offers_changed=offers_changed)
         self.show_status()
+
+    @on(OffresPane.NewOffers)
+    def _new_offers(self, event: OffresPane.NewOffers) -> None:
+        """« Offres (3) »: the offers new to the saved searches, on the tab's label."""
+        from textual.content import Content
+
+        t = self.t
+        label = t("saved.tab", tab=t("tabs.offres"), count=event.count) if event.count else None
+        self.query_one(TabbedContent).get_tab("offres").label = Content(label or t("tabs.offres"))
+
+    def alert_new_offers(self) -> None:
+        """After a sync: announce the offers that arrived for a saved search (once each)."""
+        self.query_one(OffresPane).check_alerts(notify=True)
 
     def show_status(self) -> None:
         line, kind = views.sync_line(self.conn, self.t, syncing=self.app.syncing)

@@ -22,6 +22,7 @@ from alin_tui.domain.entities import Person
 from alin_tui.domain.stage import Standing, compute_stage
 from alin_tui.store import applicant
 from alin_tui.store import offers as offer_store
+from alin_tui.store import saved as saved_searches
 from alin_tui.store.sync_state import server_today
 from alin_tui.sync.status import read_sync
 from alin_tui.ui.i18n import Translator
@@ -386,11 +387,25 @@ def days_left_text(t: Translator, closes_on: Any, today: dt.date) -> Text:
     return Text(t("offres.days", days=left), style="bold yellow" if left <= 7 else "")
 
 
-def offer_cells(t: Translator, model: ScreenModel, o: dict[str, Any]) -> dict[str, Text]:
-    """Every column the Offres list may show, for one offer."""
+def closing_cell(t: Translator, o: dict[str, Any], today: dt.date) -> Text:
+    """The days left, with « ! » when the offer closes within 7 days (the mark stays where
+    colours do not: NO_COLOR, a monochrome terminal)."""
+    left = days_left_text(t, o.get("closes_on"), today)
+    if not saved_searches.closing_soon(o.get("closes_on"), today, o.get("status")):
+        return left
+    return Text(t("saved.soon_mark", left=left.plain), style=left.style or "bold yellow")
+
+
+def offer_cells(
+    t: Translator, model: ScreenModel, o: dict[str, Any], *, fresh: bool = False
+) -> dict[str, Text]:
+    """Every column the Offres list may show, for one offer. `fresh`: new to the saved search
+    just opened (marked « ✦ »)."""
     e = offer_eligibility(model, o)
     floor = o.get("floor")
     commune = Text(clean(f"{o['commune']} ({o['postal_code']})"))
+    if fresh:
+        commune = Text.assemble(("✦ ", "cyan"), commune)
     if any(
         a.get("offer_id") == o["id"] and a.get("status") != "withdrawn" for a in model.applications
     ):
@@ -401,7 +416,7 @@ def offer_cells(t: Translator, model: ScreenModel, o: dict[str, Any]) -> dict[st
         "surface": Text(f"{o['surface_m2']:.0f} m²", justify="right"),
         "rent": Text(t.money(o["rent_cents"] + o["charges_cents"]), justify="right"),
         "ceiling": ceiling_mark(t, e),
-        "left": days_left_text(t, o.get("closes_on"), model.today),
+        "left": closing_cell(t, o, model.today),
         "reference": Text(clean(o["reference"])),
         "residence": Text(clean(o["residence_title"])),
         "closes": Text(t.date_short(o.get("closes_on"))),
@@ -437,7 +452,10 @@ def offer_detail(t: Translator, model: ScreenModel, o: dict[str, Any]) -> list[t
     for key, value in rows:
         grid.add_row(t(key), Text(value))
     left = days_left_text(t, o.get("closes_on"), model.today)
-    grid.add_row(t("offres.closes"), Text(f"{t.date(o.get('closes_on'))} ({left.plain})"))
+    closes = Text(f"{t.date(o.get('closes_on'))} ({left.plain})")
+    if saved_searches.closing_soon(o.get("closes_on"), model.today, o.get("status")):
+        closes.append(" · " + t("saved.closing_soon"), style="bold yellow")
+    grid.add_row(t("offres.closes"), closes)
     grid.add_row(t("eligibility.column"), Text(eligibility_text(t, e)))
     return list(grid)
 
@@ -508,6 +526,44 @@ def offer_title(t: Translator, o: dict[str, Any] | None) -> str:
         rent=t.money(o["rent_cents"] + o["charges_cents"]),
         reference=clean(o["reference"]),
     )
+
+
+# --- saved searches (the Offres tab and `alin-tui offers save|new|saved`) -------------------
+
+
+def saved_search_text(t: Translator, search: Any) -> str:
+    """« « saint-denis » · T3 · 700 € au plus »: the text and filters of a saved search."""
+    parts = [t("saved.text", text=clean(search.text))] if search.text else []
+    if search.commune:
+        parts.append(clean(search.commune))
+    if search.typology:
+        parts.append(clean(search.typology))
+    if search.max_rent_cents is not None:
+        parts.append(t("saved.at_most", rent=t.money_whole(search.max_rent_cents)))
+    return " · ".join(parts) if parts else t("saved.everything")
+
+
+def new_offers_text(t: Translator, count: int) -> str:
+    """« aucune nouvelle offre », « 1 nouvelle offre », « 3 nouvelles offres »."""
+    if count == 0:
+        return t("saved.new_none")
+    return t("saved.new_one") if count == 1 else t("saved.new_many", count=t.number(count))
+
+
+def invalid_search_text(t: Translator, exc: saved_searches.InvalidSearch) -> str:
+    """Why a search cannot be saved, and what to give instead."""
+    value = clean(str(exc.value if exc.value is not None else ""), limit=80)
+    key = _INVALID_SEARCH.get(exc.code, "saved.invalid_name_empty")
+    return t(key, value=value, max=saved_searches.NAME_MAX)
+
+
+_INVALID_SEARCH = {
+    "name_empty": "saved.invalid_name_empty",
+    "name_long": "saved.invalid_name_long",
+    "name_unprintable": "saved.invalid_name_unprintable",
+    "typology": "saved.invalid_typology",
+    "rent": "saved.invalid_rent",
+}
 
 
 # --- Mes candidatures ---------------------------------------------------------------------

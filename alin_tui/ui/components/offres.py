@@ -4,6 +4,11 @@ offer (a window over the store), and what stands between the user and applying.
 Words of the search act as filters (« saint-denis t3 700€ »); `f` opens the filters, `s` changes
 the sort, `e` keeps only the offers under the household's ceiling. Queries run in a worker that
 drops stale answers, so typing never waits for the store.
+
+`m` saves the search and its filters under a name, `n` lists the saved searches with how many
+offers are new to each and opens one (its new offers are then seen, and marked in the list). The
+count of new offers goes on the tab's label; after a sync, the offers that arrived for a saved
+search are announced once (`store/saved.py`).
 """
 
 from __future__ import annotations
@@ -24,11 +29,14 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from alin_tui.domain.offer_query import SORTS, OfferQuery, parse_search
+from alin_tui.sqlite import open_connection
 from alin_tui.store import offers as offer_store
+from alin_tui.store import saved
 from alin_tui.ui import views
 from alin_tui.ui.bindings import localize
 from alin_tui.ui.components.offer_list import COLUMNS, OfferHeader, OfferList
 from alin_tui.ui.i18n import Translator
+from alin_tui.ui.text import clean
 
 MAX_TYPED = 500  # a search longer than this is cut (a paste of a whole page is not a search)
 
@@ -62,12 +70,24 @@ class SearchInput(Input):
 class StoreSource:
     """The offers of one query, read from the store a window at a time."""
 
-    def __init__(self, conn, query: OfferQuery, model: views.ScreenModel, t: Translator, total):
+    def __init__(
+        self,
+        conn,
+        query: OfferQuery,
+        model: views.ScreenModel,
+        t: Translator,
+        total,
+        fresh: frozenset[str] = frozenset(),
+    ):
         self.conn, self.query, self.model, self.t, self.total = conn, query, model, t, total
+        self.fresh = fresh  # the offers new to the saved search just opened
 
     def rows(self, offset: int, limit: int) -> list[tuple[str, dict[str, Text]]]:
         found = offer_store.query_window(self.conn, self.query, self.model.today, offset, limit)
-        return [(o["id"], views.offer_cells(self.t, self.model, o)) for o in found]
+        return [
+            (o["id"], views.offer_cells(self.t, self.model, o, fresh=o["id"] in self.fresh))
+            for o in found
+        ]
 
     def position(self, offer_id: str) -> int | None:
         return offer_store.query_position(self.conn, self.query, self.model.today, offer_id)
@@ -86,6 +106,8 @@ class OffresPane(Vertical):
         Binding("f", "filters", "keys.filters", id="filters"),
         Binding("s", "sort", "keys.sort", id="sort"),
         Binding("e", "eligible", "keys.eligible", id="eligible-only"),
+        Binding("m", "save_search", "saved.key_save", show=False, id="search-save"),
+        Binding("n", "saved_searches", "saved.key_open", show=False, id="searches-open"),
         Binding("escape", "clear", "keys.clear_search", show=False, id="search-clear"),
     ]
 
@@ -108,6 +130,10 @@ class OffresPane(Vertical):
         self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
         self._position = (0, 0)
+        self.fresh: frozenset[str] = frozenset()
+        self._alerts_conn: sqlite3.Connection | None = None
+        self._alerts_lock = threading.Lock()
+        self._alerts_generation = 0
 
     def compose(self) -> ComposeResult:
         yield SearchInput(
@@ -166,6 +192,7 @@ class OffresPane(Vertical):
         widget.set_class(not enabled, "-blocked")
         if first or offers_changed:
             self.reload(keep=not first)
+            self.check_alerts(notify=False)
 
     def reload(self, *, keep: bool) -> None:
         self._generation += 1
@@ -194,7 +221,7 @@ class OffresPane(Vertical):
     def _counted(self, generation: int, query: OfferQuery, keep: bool, total: int) -> None:
         if generation != self._generation or self.conn is None or self.model is None:
             return  # stale: the user typed on
-        source = StoreSource(self.conn, query, self.model, self.t, total)
+        source = StoreSource(self.conn, query, self.model, self.t, total, self.fresh)
         self.list.set_source(source, keep=keep)
         self._show_info()
 
@@ -269,6 +296,171 @@ class OffresPane(Vertical):
 
         self.app.push_screen(FiltersDialog(self.t, self.chosen, self.eligible_only, communes), done)
 
+    # --- saved searches ---------------------------------------------------------------------
+
+    def action_save_search(self) -> None:
+        """`m`: the search as typed and the filters chosen, under a name the user gives."""
+        from alin_tui.ui.saved_dialogs import SaveSearchDialog
+
+        if self.conn is None:
+            return
+        draft = self._draft("")
+        prefill = self.typed.strip()[: saved.NAME_MAX].strip() or (self.chosen.place or "")
+
+        def done(name: str | None) -> None:
+            if name:
+                self._save_search(name)
+
+        what = views.saved_search_text(self.t, draft)
+        dialog = SaveSearchDialog(self.t, prefill, what, saved.names(self.conn))
+        self.app.push_screen(dialog, done)
+
+    def _draft(self, name: str) -> saved.SavedSearch:
+        """What would be saved: the typed text, and the place, type and rent of the filters
+        (the minimum surface, closing soon, under the ceiling and the sort are not kept)."""
+        q = self.chosen
+        return saved.SavedSearch(
+            name, " ".join(self.typed.split()), q.place, q.typology, q.max_rent_cents, "", 0, 0
+        )
+
+    def _save_search(self, name: str) -> None:
+        draft = self._draft(name)
+        try:
+            _, replaced = saved.save(
+                self.conn,
+                name,
+                draft.text,
+                commune=draft.commune,
+                typology=draft.typology,
+                max_rent_cents=draft.max_rent_cents,
+            )
+        except saved.InvalidSearch as exc:
+            self.notify(views.invalid_search_text(self.t, exc), severity="warning", timeout=8)
+            return
+        except sqlite3.Error as exc:
+            self.notify(self.t("actions.failed", error=str(exc)), severity="error", timeout=10)
+            return
+        key = "saved.replaced_app" if replaced else "saved.saved_app"
+        self.notify(self.t(key, name=clean(name)))
+        self.check_alerts(notify=False)
+
+    def action_saved_searches(self) -> None:
+        """`n`: the saved searches, with their new offers; one is opened or removed."""
+        from alin_tui.ui.saved_dialogs import SavedSearchesDialog
+
+        if self.conn is None or self.model is None:
+            return
+        try:
+            searches = saved.searches(self.conn)
+            counts = saved.new_counts(self.conn, self.model.today)
+        except sqlite3.Error as exc:
+            self.notify(self.t("actions.failed", error=str(exc)), severity="error", timeout=10)
+            return
+        if not searches:
+            self.notify(self.t("saved.none_in_app", shortcut=self._key_shown("search-save", "m")))
+            return
+        rows = [
+            (s.name, views.saved_search_text(self.t, s), counts.get(s.name, 0)) for s in searches
+        ]
+
+        def done(choice: tuple[str, str] | None) -> None:
+            if choice is None:
+                return
+            what, name = choice
+            if what == "open":
+                self.open_saved(name)
+            else:
+                self._remove_saved(name)
+
+        self.app.push_screen(SavedSearchesDialog(self.t, rows), done)
+
+    def open_saved(self, name: str) -> None:
+        """Show a saved search (its text and filters) and mark its new offers seen; they stay
+        marked in the list until another saved search is opened."""
+        assert self.conn is not None and self.model is not None
+        try:
+            search = saved.get(self.conn, name)
+            if search is None:
+                return
+            found = saved.new_offers(self.conn, name, self.model.today)
+            saved.mark_seen(self.conn, name)
+        except (sqlite3.Error, saved.UnknownSearch) as exc:
+            self.notify(self.t("actions.failed", error=str(exc)), severity="error", timeout=10)
+            return
+        self.fresh = frozenset(f.offer["id"] for f in found)
+        self.chosen = OfferQuery(
+            place=search.commune,
+            typology=search.typology,
+            max_rent_cents=search.max_rent_cents,
+            sort=self.chosen.sort,
+        )
+        self.eligible_only = False  # the search counted every matching offer
+        self.typed = search.text
+        with self.search.prevent(Input.Changed):
+            self.search.value = search.text
+        self.search.cursor_position = len(search.text)
+        self.reload(keep=False)
+        self.screen.set_focus(self.list)
+        new = views.new_offers_text(self.t, len(found))
+        self.notify(self.t("saved.opened", name=clean(name), new=new))
+        self.check_alerts(notify=False)
+
+    def _remove_saved(self, name: str) -> None:
+        try:
+            saved.remove(self.conn, name)
+        except sqlite3.Error as exc:
+            self.notify(self.t("actions.failed", error=str(exc)), severity="error", timeout=10)
+            return
+        self.notify(self.t("saved.removed", name=clean(name)))
+        self.check_alerts(notify=False)
+
+    def _key_shown(self, binding_id: str, default: str) -> str:
+        """A key as the user has it (after their keymap), as the footer shows it."""
+        keys = getattr(self.app, "_keymap", {}).get(binding_id, default)
+        return self.app.get_key_display(Binding(keys.split(",")[0].strip(), binding_id))
+
+    def check_alerts(self, *, notify: bool) -> None:
+        """Count the offers new to the saved searches (the tab's label); with `notify`, announce
+        those that arrived since the last announcement (after a sync). Off the main thread."""
+        if self.model is None:
+            return
+        self._alerts_generation += 1
+        self._alerts(self._alerts_generation, self.model.today, notify)
+
+    @work(thread=True, group="offer-alerts")
+    def _alerts(self, generation: int, today, notify: bool) -> None:
+        try:
+            with self._alerts_lock:
+                if self._alerts_conn is None:
+                    self._alerts_conn = open_connection(self.store_path)
+                conn = self._alerts_conn
+                announced = saved.to_notify(conn, today) if notify else []
+                total = saved.new_total(conn, today)
+        except sqlite3.Error:  # a locked or damaged store: the list says so; the count waits
+            return
+        self.app.call_from_thread(self._alerted, generation, total, announced)
+
+    def _alerted(self, generation: int, total: int, announced: list[tuple[str, int]]) -> None:
+        if announced:
+            t = self.t
+            searches = t("saved.notify_separator").join(
+                t("saved.notify_one", name=clean(name), count=t.number(count))
+                for name, count in announced
+            )
+            key = self._key_shown("searches-open", "n")
+            self.notify(t("saved.notify", searches=searches, shortcut=key), timeout=10)
+        if generation == self._alerts_generation:
+            self.post_message(self.NewOffers(total))
+
+    class NewOffers(Message):
+        """How many offers are new to the saved searches (for the tab's label)."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
     def on_unmount(self) -> None:
         if self._reader is not None:
             self._reader.close()
+        if self._alerts_conn is not None:
+            self._alerts_conn.close()
