@@ -30,9 +30,12 @@ def translator(args: argparse.Namespace, settings=None):
     return t
 
 
-def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
+def load_settings(
+    args: argparse.Namespace, *, require_profile: bool = True, bind: bool | None = None
+):
     """The settings in effect (defaults < file < ALIN_* < command line); an unknown profile is an
-    error naming the existing ones, unless the command creates it."""
+    error naming the existing ones, unless the command creates it. With `bind` (the default for
+    commands on one profile), the profile stays on the server it logged in to."""
     import tomllib
 
     from pydantic import ValidationError
@@ -63,10 +66,12 @@ def load_settings(args: argparse.Namespace, *, require_profile: bool = True):
         ) from exc
     except SettingsError as exc:  # a complex ALIN_* variable (ALIN_KEYMAP) that is not JSON
         raise UsageError(t("cli_msg.settings_not_json", message=exc)) from exc
-    if require_profile:
-        from alin_tui import profiles
+    from alin_tui import profiles
 
+    if require_profile:
         profiles.require(settings, t)
+    if bind if bind is not None else require_profile:
+        settings = profiles.bind_server(settings, t)
     return settings
 
 
@@ -156,7 +161,8 @@ def cmd_login(args: argparse.Namespace) -> int:
     from alin_tui.sync.client import Offline, ServerError, SyncError, Unauthorized
     from alin_tui.sync.session import Credentials
 
-    settings = load_settings(args, require_profile=False)  # logging in sets a household up
+    # Logging in sets a household up; on the server it is already bound to, if any.
+    settings = load_settings(args, require_profile=False, bind=True)
     t = translator(args, settings)
     from alin_tui.profiles import username_of
 
@@ -180,7 +186,10 @@ def cmd_login(args: argparse.Namespace) -> int:
         except Unauthorized:
             _error(t, t("cli_msg.login_refused"))
             code = EXIT_USAGE
-        except (Offline, ServerError) as exc:
+        except Offline:
+            _error(t, t("cli_msg.login_unreachable", url=settings.server or ""))
+            code = EXIT_UNREACHABLE
+        except ServerError as exc:
             _error(t, sync_error_text(exc, t))
             code = EXIT_UNREACHABLE
         except SyncError as exc:
@@ -239,6 +248,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             # taken cut short; another process's intake is waited for as long.
             session.intake_wait = ONCE_INTAKE_WAIT
             return _report(SyncLoop(session, watch=False).cycle(), t)
+        print(t("cli_msg.sync_running"), flush=True)
         loop = SyncLoop(session, on_event=lambda event: _print_cycle(event, t))
         try:
             loop.run()
@@ -263,8 +273,8 @@ def _sync_all(args: argparse.Namespace) -> int:
         raise UsageError(t("profiles.none"))
     worst = EXIT_OK
     for name in names:
-        settings = base.model_copy(update={"profile": name})
         try:
+            settings = profiles.bind_server(base.model_copy(update={"profile": name}), t)
             _store(settings, t).close()
             with open_session(settings) as session:
                 session.polling = settings.drop_folder_polling
@@ -310,8 +320,15 @@ def _print_cycle(event, t) -> None:
     from alin_tui.sync.loop import CycleFinished
 
     if isinstance(event, CycleFinished):
-        if event.report is not None:
-            _report(event.report, t)
+        report = event.report
+        quiet = (  # a cycle that found nothing new says nothing: no line every minute
+            report is not None
+            and not (report.pushed or report.changes or report.rejected or report.conflicts)
+            and not (report.dropped.taken or report.dropped.refused or report.dropped.unsorted)
+            and report.error is None
+        )
+        if report is not None and not quiet:
+            _report(report, t)
         if event.error:
             _error(t, event.error)
 
@@ -603,7 +620,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     from alin_tui import profiles
     from alin_tui.sqlite import MigrationError
 
-    settings = load_settings(args)
+    base = load_settings(args, bind=False)  # each household is bound to its server below
+    settings = profiles.bind_server(base, translator(args, base))
     if settings.low_bandwidth:
         low_bandwidth_environ(os.environ)  # nothing above has imported Textual
     theme = resolve_theme(
@@ -635,4 +653,5 @@ def cmd_app(args: argparse.Namespace) -> int:
             raise UsageError(message) from exc
         if not isinstance(result, SwitchProfile):
             return app.return_code or EXIT_OK
-        settings = settings.model_copy(update={"profile": result.name})
+        base = base.model_copy(update={"profile": result.name})
+        settings = profiles.bind_server(base, translator(args, base))

@@ -29,7 +29,9 @@ from alin_tui.lang import system_lang
 __all__ = ["APP_NAME", "Settings", "default_config_file"]
 
 DROP_FOLDER = "dépôt"  # the drop folder's name inside a profile: where documents are left
-_PROFILE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+# A household's name is a folder name: letters (accents welcome), digits, . _ -; no space, no
+# slash, no leading dot. Compared in NFC, the form most systems write.
+_PROFILE = re.compile(r"^[^\W_][\w.\-]{0,63}$")
 _BINDING_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]{0,63}$")
 # One key as Textual names it ("f6", "ctrl+s", "question_mark", "?"): printable ASCII, no space.
 _KEY = re.compile(r"^[!-~]{1,32}$")
@@ -67,6 +69,9 @@ class Settings(BaseSettings):
     @field_validator("profile")
     @classmethod
     def _profile_is_a_name(cls, value: str) -> str:
+        import unicodedata
+
+        value = unicodedata.normalize("NFC", value)
         if not _PROFILE.match(value):
             raise PydanticCustomError(
                 "profile_name", "nom de profil invalide (lettres, chiffres, . _ -, 64 au plus)"

@@ -59,6 +59,7 @@ class Check:
     ok: bool
     summary: str
     fix: str | None = None
+    skipped: bool = False  # not run (nothing to look at): shown with a dash, never a tick
 
 
 @dataclass(frozen=True)
@@ -142,14 +143,14 @@ def _print_json(healthy: bool, checks: list[Check], entries: list[Entry]) -> Non
 def _print_text(profile: str, healthy: bool, checks: list[Check], entries, t) -> None:
     encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
     try:
-        "✓→×".encode(encoding)
+        "✓→×–".encode(encoding)
         good = "✓"
     except (UnicodeEncodeError, LookupError):
         good = "+"
     lines = [t("doctor.heading", profile=_clean(profile))]
     for check in checks:
         params = {
-            "mark": good if check.ok else "!",
+            "mark": "–" if check.skipped else good if check.ok else "!",
             "title": t(f"doctor.title.{check.id}"),
             "summary": check.summary,
         }
@@ -637,9 +638,9 @@ def _check_outbox(conn, store_state: str, t) -> Check:
     if store_state == "absent":
         return Check("outbox", True, t("doctor.outbox.no_store"))
     if store_state == "behind":
-        return Check("outbox", True, t("doctor.outbox.older"))
+        return Check("outbox", True, t("doctor.outbox.older"), skipped=True)
     if conn is None:
-        return Check("outbox", True, t("doctor.outbox.not_checked"))
+        return Check("outbox", True, t("doctor.outbox.not_checked"), skipped=True)
     import sqlite3
 
     from alin_tui.sync.status import read_sync
@@ -647,7 +648,7 @@ def _check_outbox(conn, store_state: str, t) -> Check:
     try:
         sync = read_sync(conn)
     except (sqlite3.Error, ValueError):
-        return Check("outbox", True, t("doctor.outbox.not_checked"))
+        return Check("outbox", True, t("doctor.outbox.not_checked"), skipped=True)
     if sync.errors:
         names: list[str] = []
         for error in sync.errors:

@@ -490,7 +490,8 @@ def choose_format(fmt: str | None, output: str | None) -> str:
     if fmt in FORMATS:  # the parser offers no other choice
         return fmt
     if output:
-        return _EXTENSIONS.get(Path(output).suffix.lower(), "md")
+        suffix = Path(output).suffix.lower()  # none: Markdown; an unknown one: the caller asks
+        return _EXTENSIONS.get(suffix, "") if suffix else "md"
     return "md"
 
 
@@ -505,13 +506,15 @@ def run(args: argparse.Namespace, settings, t) -> int:
     """`alin-tui export [--format md|html|pdf] [--output PATH]`."""
     output = getattr(args, "output", None)
     fmt = choose_format(getattr(args, "format", None), output)
+    if not fmt:  # `--output notes.docx`: no Markdown under a name that promises something else
+        raise UsageError(t("export.unknown_extension", path=output))
     target = Path(output).expanduser() if output else None
     if target is not None and target.is_dir():
         raise UsageError(t("export.is_dir", path=target, example=f"dossier.{fmt}"))
     if target is None and fmt == "pdf" and sys.stdout.isatty():
         raise UsageError(t("export.pdf_to_terminal"))
 
-    conn = _open_store(settings)
+    conn = _open_store(settings, t)
     try:
         summary = build_summary(conn, t)
     finally:
@@ -532,16 +535,14 @@ def run(args: argparse.Namespace, settings, t) -> int:
     return EXIT_OK
 
 
-def _open_store(settings) -> sqlite3.Connection:
+def _open_store(settings, t) -> sqlite3.Connection:
     """The profile's store; a profile never synced has none, and none is created for it."""
-    from alin_tui.sqlite import MigrationError
+    from alin_tui.profiles import open_store
     from alin_tui.store.db import connect
 
-    path = Path(settings.store_path)
-    try:
-        return connect(path if path.exists() else ":memory:")
-    except MigrationError as exc:
-        raise UsageError(str(exc)) from exc
+    if not Path(settings.store_path).exists():
+        return connect(":memory:")
+    return open_store(settings, t)  # a damaged store said in words, like every command
 
 
 def write_atomically(target: Path, data: bytes, t) -> None:
@@ -570,13 +571,12 @@ def write_atomically(target: Path, data: bytes, t) -> None:
 
 
 def _mode_for(target: Path) -> int:
-    """The mode a plain `>` redirection would give: the old file's, else 0666 less the umask."""
+    """An existing file keeps its mode; a new one is private (0600): a summary holds names,
+    birth dates, incomes and the number, like the store it comes from."""
     try:
         return target.stat().st_mode & 0o777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o600
 
 
 def _write_error(t, exc: OSError, target: Path, folder: Path) -> str:

@@ -96,6 +96,20 @@ def _filters(parser: argparse.ArgumentParser, t) -> None:
     )
 
 
+class Parser(argparse.ArgumentParser):
+    """Bad usage is one line and exit 1 (PROTOCOL.md §8), with where to read more; argparse's
+    own habit (the whole usage block, exit 2) would read as a network failure to a script."""
+
+    translator = None
+
+    def error(self, message: str):  # type: ignore[override]
+        t = self.translator
+        if t is None:
+            self.exit(1, f"{self.prog}: {message}\n")
+        line = t("cli.error_line", prog=self.prog, message=message)
+        self.exit(1, f"{line}\n{t('cli.see_help', prog=self.prog)}\n")
+
+
 def build_parser(t=None) -> argparse.ArgumentParser:
     """The whole command line, its help in the language of `t` (a Translator)."""
     if t is None:
@@ -106,9 +120,8 @@ def build_parser(t=None) -> argparse.ArgumentParser:
 
     install(t.lang)
     raw = argparse.RawDescriptionHelpFormatter
-    parser = argparse.ArgumentParser(
-        prog="alin-tui", description=t("cli.description"), epilog=t("cli.epilog")
-    )
+    Parser.translator = t
+    parser = Parser(prog="alin-tui", description=t("cli.description"), epilog=t("cli.epilog"))
     _common(parser, t, suppress=False)
     _interface(parser, t)
     sub = parser.add_subparsers(dest="command", metavar=t("cli.command"))

@@ -21,6 +21,8 @@ from alin_tui.exits import EXIT_OK, EXIT_USAGE, UsageError
 
 DEFAULT = "default"
 # Stages where there is no national dossier to be complete or not (a count would mislead).
+# Where each next step happens (the national file or AL-in), as the Ma demande tab says it.
+SITE_OF_STEP = {"link_number": "alin", "refresh_situation": "alin", "apply": "alin"}
 NO_DOSSIER = ("no_demand", "draft_without_number", "number_without_account", "radiated")
 
 
@@ -37,7 +39,7 @@ def names(data_dir: Path) -> list[str]:
         entries = sorted(e.name for e in base.iterdir() if e.is_dir())
     except OSError:
         return []
-    return [name for name in entries if _PROFILE.match(name)]
+    return [name for name in entries if _PROFILE.match(name) and not name.startswith(".")]
 
 
 def exists(settings) -> bool:
@@ -72,6 +74,21 @@ def private_store(settings) -> None:
     _private_dir(settings.profile_dir)
     if not settings.store_path.exists():
         os.close(os.open(settings.store_path, os.O_WRONLY | os.O_CREAT, 0o600))
+
+
+def bind_server(settings, t):
+    """A household stays on the server it logged in to (its token says which): with no server
+    configured, that one; another one is refused, since its data would mix with this one's."""
+    from alin_tui.sync.tokens import stored_server
+
+    recorded = stored_server(settings.token_path)
+    if recorded is None or recorded == settings.server_key:
+        return settings
+    if settings.server is None and recorded != "embedded":
+        return settings.model_copy(update={"server": recorded})
+    bound = t("profiles.embedded") if recorded == "embedded" else recorded
+    given = t("profiles.embedded") if settings.server is None else settings.server
+    raise UsageError(t("profiles.other_server", name=settings.profile, bound=bound, given=given))
 
 
 def create(settings, username: str | None = None) -> Path:
@@ -171,6 +188,20 @@ def summary(settings) -> dict[str, Any]:
     return row
 
 
+def _fit(rows: list[list[str]]) -> list[list[str]]:
+    """On a terminal narrower than the table, the stage column is shortened (the next steps
+    printed below the table say it in full)."""
+    if not sys.stdout.isatty():
+        return rows
+    width = shutil.get_terminal_size().columns
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    excess = sum(widths) + 2 * (len(widths) - 1) - width
+    if excess <= 0:
+        return rows
+    keep = max(12, widths[1] - excess)
+    return [[r[0], r[1] if len(r[1]) <= keep else r[1][: keep - 1] + "…", *r[2:]] for r in rows]
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
@@ -206,7 +237,11 @@ def _list(args: argparse.Namespace, settings, t) -> int:
         if row["damaged"]:
             table.append([name, t("profiles.damaged"), "", "", ""])
             continue
-        stage = t(f"stage.{row['stage']}") if row["stage"] else t("profiles.never_synced")
+        stage = (
+            t(f"stage.{row['stage']}")
+            if row["stage"] and row["last_sync_at"]
+            else t("profiles.never_synced")
+        )
         if row["stage"] == "radiated":
             renewal = t("profiles.renewal_none")
         elif row["renewal_due_on"] and row["days_left"] is not None:
@@ -227,16 +262,26 @@ def _list(args: argparse.Namespace, settings, t) -> int:
             else t("profiles.never_synced")
         )
         table.append([name, stage, renewal, missing, synced])
-    for line in _table(table):
+    for line in _table(_fit(table)):
         print(line)
     next_steps = [r for r in rows if r["next_step"] and not r["damaged"]]
     if next_steps:
         print()
         for r in next_steps:
             print(
-                t("profiles.all_line", profile=r["name"], message=t(f"next_step.{r['next_step']}"))
+                t(
+                    "profiles.all_line",
+                    profile=r["name"],
+                    message=_next_step_words(r["next_step"], t),
+                )
             )
     return EXIT_OK
+
+
+def _next_step_words(step: str, t) -> str:
+    """The next step and where it happens, in the printed summary's words (no app keys)."""
+    site = t(f"site.{SITE_OF_STEP.get(step, 'sne')}")
+    return t("profiles.next_line", site=site, step=t(f"export.next_step.{step}"))
 
 
 def _confirmed(name: str, t) -> bool:

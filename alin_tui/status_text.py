@@ -32,10 +32,20 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
 
     model = read_screen_model(conn)
     sync = read_sync(conn)
-    yield t("status_text.title", name=applicant_name(t, model), profile=settings.profile)
+    if any(p.role == "applicant" for p in model.persons):
+        yield t("status_text.title", name=applicant_name(t, model), profile=settings.profile)
+    else:  # no household known yet (a draft, a number without an account)
+        yield t("status_text.title_unnamed", profile=settings.profile)
     if not sync.ever_synced:
         yield t("demande.empty")
-    rows = [(label, value.plain) for label, value in overview(t, model)]
+    rows = []
+    for label, value in overview(t, model):
+        if label == t("demande.next_step"):  # the words of the printed summary: no app keys
+            step = model.standing.next_step
+            rows.append((label, t(f"export.next_step.{step}")))
+            rows.append((t("export.where"), t(f"export.site.{model.standing.site}")))
+        else:
+            rows.append((label, value.plain))
     yield from _pairs(rows, "  ")
 
     blockers = model.standing.completeness.blockers

@@ -136,6 +136,7 @@ async def test_a_sync_that_brings_a_matching_offer_counts_it_on_the_tab_and_says
         row = offers.source.rows(0, offers.source.total)
         marked = [key for key, cells in row if cells["commune"].plain.startswith("✦")]
         assert marked == [created]
+        assert offers.row_at_cursor() == created  # the new offer shown, wherever it ranks
     session.close()
     assert saved.new_offers(db, None, server_today(db)) == []
 
@@ -167,3 +168,40 @@ async def test_the_help_lists_the_saved_search_keys(store_of) -> None:
         await settle(app, pilot)
         text = " ".join(screen_text(app).split())
         assert "m Save search" in text and "n Saved searches" in text
+
+
+async def test_typing_a_name_replaces_the_text_offered(store_of) -> None:
+    from tests.test_app_keys import burst
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "slash", *"saint denis", "escape")
+        await settle(app, pilot)
+        burst(app, "m", *"Gare")  # fast: the dialog opens and the name is typed at once
+        await settle(app, pilot)
+        assert app.screen.query_one("#save-search-name", Input).value == "Gare"
+
+
+async def test_forgetting_a_saved_search_asks_first(store_of) -> None:
+    from alin_tui.ui.dialogs import ConfirmDialog
+
+    store = store_of("complet")
+    saved.save(connect(store), "Lyon", "lyon")
+    app = AlinApp(store, session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "n")
+        await settle(app, pilot)
+        await pilot.press("delete")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Oublier la recherche « Lyon »" in screen_text(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert saved.names(connect(store)) == ["Lyon"]
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("delete")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert saved.names(connect(store)) == []

@@ -307,3 +307,49 @@ def test_help_and_status_json_import_no_interface_and_no_web_framework(tmp_path:
         ).stdout
         loaded = {m.split(".")[0] for m in json.loads(out.splitlines()[-1])}
         assert not loaded & heavy, (argv, loaded & heavy)
+
+
+def test_a_household_stays_on_the_server_it_logged_in_to(sandbox, tmp_path: Path) -> None:
+    on_server = Cli(tmp_path / "data", sandbox.url, profile="srv")
+    assert on_server.login("complet").returncode == 0
+    assert on_server.run("sync", "--once").returncode == 0
+    forgot = Cli(tmp_path / "data", None, profile="srv")  # --server forgotten: its server still
+    r = forgot.run("sync", "--once")
+    assert r.returncode == 0, r.stderr
+    assert json.loads((tmp_path / "data/profiles/srv/token.json").read_text())["server"] == (
+        sandbox.url
+    )
+    other = Cli(tmp_path / "data", "http://127.0.0.1:9", profile="srv")
+    for args in (["sync", "--once"], ["status"]):
+        r = other.run(*args)
+        assert r.returncode == 1 and "est lié à " + sandbox.url in r.stderr, args
+    demo = Cli(tmp_path / "data", None)  # the default profile, on the embedded sandbox
+    assert demo.run("sync", "--once").returncode == 0
+    r = Cli(tmp_path / "data", sandbox.url).run("--lang", "en", "status")
+    assert r.returncode == 1 and "bound to the embedded sandbox" in r.stderr
+
+
+def test_bad_usage_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", None)
+    for args in (
+        ["offers", "search", "x", "--max-rent", "abc"],
+        ["--lang", "de"],
+        ["completion", "fish"],
+        ["offers"],
+        ["status", "--nope"],
+    ):
+        r = cli.run(*args)
+        assert r.returncode == 1, args
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 2 and lines[1].startswith("Aide : alin-tui"), lines
+        assert "usage" not in r.stderr
+
+
+def test_household_names_may_have_accents_but_no_path(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", None)
+    assert cli.run("profiles", "add", "Élodie").returncode == 0
+    assert cli.run("--profile", "Élodie", "status", "--json").returncode == 0
+    for bad in ("../x", "a/b", ".cache", "a b", "_x", ""):
+        r = cli.run("profiles", "add", bad)
+        assert r.returncode == 1 and "nom de profil invalide" in r.stderr, bad
+    assert cli.run("profiles", "list", "--names").stdout.split() == ["Élodie"]

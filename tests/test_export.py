@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -383,3 +384,18 @@ def test_an_export_loads_no_screen_framework_nor_http_client(store_of, tmp_path)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_new_export_is_private_and_an_unknown_extension_is_refused(store_of, tmp_path) -> None:
+    settings = settings_for(tmp_path, store_of("demo"))
+    target = tmp_path / "nouveau.html"
+    old = os.umask(0o022)
+    try:
+        export_to(settings, target)
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o600  # names, birth dates, incomes: not for others
+    args = argparse.Namespace(format=None, output=str(tmp_path / "dossier.docx"))
+    with pytest.raises(UsageError, match="extension inconnue"):
+        export.run(args, settings, Translator("fr"))
+    assert not (tmp_path / "dossier.docx").exists()

@@ -45,3 +45,13 @@ def stored_username(path: Path) -> str | None:
         return None
     user = data.get("username") if isinstance(data, dict) else None
     return user if isinstance(user, str) and user else None
+
+
+def stored_server(path: Path) -> str | None:
+    """The server a profile is logged in to ("embedded" for the built-in sandbox), or None."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    server = data.get("server") if isinstance(data, dict) else None
+    return server.rstrip("/") if isinstance(server, str) and server else None

@@ -43,7 +43,7 @@ class SaveSearchDialog(Dialog[str | None]):
                 id="save-search-name",
                 max_length=saved.NAME_MAX,
                 compact=True,
-                select_on_focus=False,
+                select_on_focus=True,  # the text offered is selected: typing a name replaces it
             )
             yield Static(id="save-search-feedback")
             with Horizontal(classes="buttons"):

@@ -255,6 +255,10 @@ class OfferList(ScrollView, can_focus=True):
             self.refresh_line(index - top)
         self._announce()
 
+    def go_to(self, index: int) -> None:
+        """The cursor to a row (a saved search's first new offer), scrolled into view."""
+        self._go(index)
+
     def action_move(self, step: int) -> None:
         self._go(self.cursor + step)
 

@@ -131,6 +131,7 @@ class OffresPane(Vertical):
         self._reader_lock = threading.Lock()
         self._position = (0, 0)
         self.fresh: frozenset[str] = frozenset()
+        self._to_first_fresh = False  # a saved search just opened: show its first new offer
         self._alerts_conn: sqlite3.Connection | None = None
         self._alerts_lock = threading.Lock()
         self._alerts_generation = 0
@@ -223,6 +224,12 @@ class OffresPane(Vertical):
             return  # stale: the user typed on
         source = StoreSource(self.conn, query, self.model, self.t, total, self.fresh)
         self.list.set_source(source, keep=keep)
+        if self._to_first_fresh:  # a saved search opened: the cursor on its first new offer
+            self._to_first_fresh = False
+            found = [source.position(i) for i in sorted(self.fresh)[:50]]
+            places = [p for p in found if p is not None]
+            if places:
+                self.list.go_to(min(places))
         self._show_info()
 
     def _show_info(self) -> None:
@@ -370,7 +377,7 @@ class OffresPane(Vertical):
             if what == "open":
                 self.open_saved(name)
             else:
-                self._remove_saved(name)
+                self._ask_remove_saved(name)
 
         self.app.push_screen(SavedSearchesDialog(self.t, rows), done)
 
@@ -388,6 +395,7 @@ class OffresPane(Vertical):
             self.notify(self.t("actions.failed", error=str(exc)), severity="error", timeout=10)
             return
         self.fresh = frozenset(f.offer["id"] for f in found)
+        self._to_first_fresh = bool(found)  # once counted, the cursor goes to the first new one
         self.chosen = OfferQuery(
             place=search.commune,
             typology=search.typology,
@@ -404,6 +412,23 @@ class OffresPane(Vertical):
         new = views.new_offers_text(self.t, len(found))
         self.notify(self.t("saved.opened", name=clean(name), new=new))
         self.check_alerts(notify=False)
+
+    def _ask_remove_saved(self, name: str) -> None:
+        """Forgetting a saved search loses what it had seen: asked first, like every removal."""
+        from alin_tui.ui.dialogs import ConfirmDialog
+
+        def done(confirmed: bool | None) -> None:
+            if confirmed:
+                self._remove_saved(name)
+
+        t = self.t
+        dialog = ConfirmDialog(
+            t,
+            t("saved.remove_title", name=clean(name)),
+            t("saved.remove_body"),
+            t("saved.remove_button"),
+        )
+        self.app.push_screen(dialog, done)
 
     def _remove_saved(self, name: str) -> None:
         try:
