@@ -215,6 +215,8 @@ def new_lines(t: Any, entries: list[dict[str, Any]], searches: list[str]) -> lis
         for e in mine:
             line = t(
                 "saved.offer_line",
+                id=clean(e.get("id")),
+                residence=clean(e.get("residence_title")),
                 reference=clean(e.get("reference")),
                 commune=clean(e.get("commune")),
                 postal_code=clean(e.get("postal_code")),

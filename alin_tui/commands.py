@@ -541,6 +541,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         settings = None  # a refused setting is one of doctor's findings
     if settings is not None:
         profiles.require(settings, t)
+        others = [n for n in profiles.names(settings.data_dir) if n != settings.profile]
+        if not profiles.exists(settings) and others:  # `doctor` without --profile, by habit
+            print(t("profiles.doctor_others", name=settings.profile, names=", ".join(others)))
     return doctor.run(args, t)
 
 

@@ -15,9 +15,9 @@ from collections.abc import Callable
 def _common(parser: argparse.ArgumentParser, t, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group(t("cli.common"))
-    group.add_argument("--server", default=default, metavar="URL", help=t("cli.server"))
-    group.add_argument("--data-dir", default=default, metavar="PATH", help=t("cli.data_dir"))
-    group.add_argument("--profile", default=default, metavar="NAME", help=t("cli.profile"))
+    group.add_argument("--server", default=default, metavar=_m(t, "URL"), help=t("cli.server"))
+    group.add_argument("--data-dir", default=default, metavar=_m(t, "PATH"), help=t("cli.data_dir"))
+    group.add_argument("--profile", default=default, metavar=_m(t, "NAME"), help=t("cli.profile"))
     group.add_argument("--lang", default=default, choices=("fr", "en"), help=t("cli.lang"))
 
 
@@ -89,11 +89,17 @@ def _accounts_epilog(t) -> str:
 
 
 def _filters(parser: argparse.ArgumentParser, t) -> None:
-    parser.add_argument("--commune", help=t("cli.offers_commune"))
-    parser.add_argument("--typology", help=t("cli.offers_typology"))
+    parser.add_argument("--commune", metavar=_m(t, "COMMUNE"), help=t("cli.offers_commune"))
+    parser.add_argument("--typology", metavar=_m(t, "TYPE"), help=t("cli.offers_typology"))
     parser.add_argument(
-        "--max-rent", type=_euros(t), metavar="EUROS", help=t("cli.offers_max_rent")
+        "--max-rent", type=_euros(t), metavar=_m(t, "EUROS"), help=t("cli.offers_max_rent")
     )
+
+
+def _m(t, name: str) -> str:
+    """A placeholder of the help (NAME, PATH…) in the help's language."""
+    words = t(f"metavar.{name}")
+    return name if words == f"metavar.{name}" else words
 
 
 class Parser(argparse.ArgumentParser):
@@ -132,21 +138,37 @@ def build_parser(t=None) -> argparse.ArgumentParser:
         return p
 
     serve = command("serve", "cli.serve", formatter_class=raw, epilog=_accounts_epilog(t))
-    serve.add_argument("--host", default="127.0.0.1", help=t("cli.serve_host"))
     serve.add_argument(
-        "--port", type=_whole(t, 1, 65535, "cli.bad_port"), default=8765, help=t("cli.serve_port")
+        "--host", default="127.0.0.1", metavar=_m(t, "HOST"), help=t("cli.serve_host")
     )
-    serve.add_argument("--db", metavar="PATH", help=t("cli.serve_db"))
-    serve.add_argument("--seed", type=_whole(t), default=1, help=t("cli.serve_seed"))
-    serve.add_argument("--offers", type=_whole(t), default=5000, help=t("cli.serve_offers"))
-    serve.add_argument("--today", type=_day(t), metavar="YYYY-MM-DD", help=t("cli.serve_today"))
-    serve.add_argument("--admin-token", metavar="T", help=t("cli.serve_admin_token"))
     serve.add_argument(
-        "--max-applications", type=_whole(t), default=3, help=t("cli.serve_max_applications")
+        "--port",
+        type=_whole(t, 1, 65535, "cli.bad_port"),
+        default=8765,
+        metavar=_m(t, "N"),
+        help=t("cli.serve_port"),
+    )
+    serve.add_argument("--db", metavar=_m(t, "PATH"), help=t("cli.serve_db"))
+    serve.add_argument(
+        "--seed", type=_whole(t), default=1, metavar=_m(t, "N"), help=t("cli.serve_seed")
+    )
+    serve.add_argument(
+        "--offers", type=_whole(t), default=5000, metavar=_m(t, "N"), help=t("cli.serve_offers")
+    )
+    serve.add_argument(
+        "--today", type=_day(t), metavar=_m(t, "YYYY-MM-DD"), help=t("cli.serve_today")
+    )
+    serve.add_argument("--admin-token", metavar=_m(t, "T"), help=t("cli.serve_admin_token"))
+    serve.add_argument(
+        "--max-applications",
+        type=_whole(t),
+        default=3,
+        metavar=_m(t, "N"),
+        help=t("cli.serve_max_applications"),
     )
 
     login = command("login", "cli.login")
-    login.add_argument("--username", metavar="U", help=t("cli.login_username"))
+    login.add_argument("--username", metavar=_m(t, "U"), help=t("cli.login_username"))
     login.add_argument("--password-stdin", action="store_true", help=t("cli.login_password_stdin"))
 
     sync = command("sync", "cli.sync")
@@ -169,19 +191,25 @@ def build_parser(t=None) -> argparse.ArgumentParser:
         return p
 
     search = offers_command("search", "cli.offers_search")
-    search.add_argument("text", nargs="?", default="", metavar="TEXT", help=t("cli.offers_text"))
+    search.add_argument(
+        "text", nargs="?", default="", metavar=_m(t, "TEXT"), help=t("cli.offers_text")
+    )
     _filters(search, t)
-    search.add_argument("--limit", type=_whole(t, 1), default=50, help=t("cli.offers_limit"))
+    search.add_argument(
+        "--limit", type=_whole(t, 1), default=50, metavar=_m(t, "N"), help=t("cli.offers_limit")
+    )
     search.add_argument("--all", action="store_true", help=t("cli.offers_all"))
     search.add_argument("--json", action="store_true", help=t("cli.json"))
 
     save = offers_command("save", "cli.offers_save")
-    save.add_argument("name", metavar="NAME", help=t("cli.offers_save_name"))
-    save.add_argument("text", nargs="?", default="", metavar="TEXT", help=t("cli.offers_text"))
+    save.add_argument("name", metavar=_m(t, "NAME"), help=t("cli.offers_save_name"))
+    save.add_argument(
+        "text", nargs="?", default="", metavar=_m(t, "TEXT"), help=t("cli.offers_text")
+    )
     _filters(save, t)
 
     new = offers_command("new", "cli.offers_new")
-    new.add_argument("--search", metavar="NAME", help=t("cli.offers_new_search"))
+    new.add_argument("--search", metavar=_m(t, "NAME"), help=t("cli.offers_new_search"))
     new.add_argument(
         "--mark-read", dest="mark_read", action="store_true", help=t("cli.offers_new_mark_read")
     )
@@ -191,14 +219,14 @@ def build_parser(t=None) -> argparse.ArgumentParser:
     saved.add_argument("--json", action="store_true", help=t("cli.json"))
 
     unsave = offers_command("unsave", "cli.offers_unsave")
-    unsave.add_argument("name", metavar="NAME", help=t("cli.offers_save_name"))
+    unsave.add_argument("name", metavar=_m(t, "NAME"), help=t("cli.offers_save_name"))
 
     apply_ = command("apply", "cli.apply")
-    apply_.add_argument("offer_id", metavar="OFFER_ID", help=t("cli.apply_offer"))
+    apply_.add_argument("offer_id", metavar=_m(t, "OFFER_ID"), help=t("cli.apply_offer"))
 
     withdraw = command("withdraw", "cli.withdraw")
     withdraw.add_argument(
-        "application_id", metavar="APPLICATION_ID", help=t("cli.withdraw_application")
+        "application_id", metavar=_m(t, "APPLICATION_ID"), help=t("cli.withdraw_application")
     )
 
     profiles = command("profiles", "cli.profiles")
@@ -215,14 +243,14 @@ def build_parser(t=None) -> argparse.ArgumentParser:
     listing.add_argument("--json", action="store_true", help=t("cli.json"))
     listing.add_argument("--names", action="store_true", help=argparse.SUPPRESS)  # completion
     add = profiles_command("add", "cli.profiles_add")
-    add.add_argument("name", metavar="NAME", help=t("cli.profile_name"))
-    add.add_argument("--username", metavar="U", help=t("cli.profiles_add_username"))
+    add.add_argument("name", metavar=_m(t, "NAME"), help=t("cli.profile_name"))
+    add.add_argument("--username", metavar=_m(t, "U"), help=t("cli.profiles_add_username"))
     remove = profiles_command("remove", "cli.profiles_remove")
-    remove.add_argument("name", metavar="NAME", help=t("cli.profile_name"))
+    remove.add_argument("name", metavar=_m(t, "NAME"), help=t("cli.profile_name"))
     remove.add_argument("--yes", action="store_true", help=t("cli.profiles_yes"))
     rename = profiles_command("rename", "cli.profiles_rename")
-    rename.add_argument("name", metavar="NAME", help=t("cli.profile_name"))
-    rename.add_argument("new_name", metavar="NEW", help=t("cli.profile_new_name"))
+    rename.add_argument("name", metavar=_m(t, "NAME"), help=t("cli.profile_name"))
+    rename.add_argument("new_name", metavar=_m(t, "NEW"), help=t("cli.profile_new_name"))
 
     doctor = command("doctor", "cli.doctor")
     doctor.add_argument("--fix", action="store_true", help=t("cli.doctor_fix"))
@@ -232,7 +260,7 @@ def build_parser(t=None) -> argparse.ArgumentParser:
     export.add_argument(
         "--format", choices=("md", "html", "pdf"), default=None, help=t("cli.export_format")
     )
-    export.add_argument("--output", metavar="PATH", help=t("cli.export_output"))
+    export.add_argument("--output", metavar=_m(t, "PATH"), help=t("cli.export_output"))
 
     completion = command(
         "completion", "cli.completion", formatter_class=raw, epilog=t("cli.completion_epilog")

@@ -202,7 +202,10 @@ def test_handlers_list_the_new_offers_and_mark_them_read(tmp_path: Path, capsys)
     new = argparse.Namespace(search=None, json=False, mark_read=False)
     assert alerts.run_new(new, settings, t) == 0
     out = capsys.readouterr().out
-    assert "REF-1 · Montreuil (93100) · T3 · 64 m² · 610,00\xa0€ charges comprises" in out
+    assert (
+        "of-1  REF-1 · Les Lilas · Montreuil (93100) · T3 · 64 m² · 610,00\xa0€ charges comprises"
+        in out
+    )
     assert "ferme bientôt" in out and "473.03" not in out
     assert (
         alerts.run_new(argparse.Namespace(search=None, json=True, mark_read=True), settings, t) == 0
