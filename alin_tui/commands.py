@@ -31,7 +31,11 @@ def translator(args: argparse.Namespace, settings=None):
 
 
 def load_settings(
-    args: argparse.Namespace, *, require_profile: bool = True, bind: bool | None = None
+    args: argparse.Namespace,
+    *,
+    require_profile: bool = True,
+    bind: bool | None = None,
+    network: bool = False,
 ):
     """The settings in effect (defaults < file < ALIN_* < command line); an unknown profile is an
     error naming the existing ones, unless the command creates it. With `bind` (the default for
@@ -71,7 +75,7 @@ def load_settings(
     if require_profile:
         profiles.require(settings, t)
     if bind if bind is not None else require_profile:
-        settings = profiles.bind_server(settings, t)
+        settings = profiles.bind_server(settings, t, strict=network)
     return settings
 
 
@@ -162,7 +166,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     from alin_tui.sync.session import Credentials
 
     # Logging in sets a household up; on the server it is already bound to, if any.
-    settings = load_settings(args, require_profile=False, bind=True)
+    settings = load_settings(args, require_profile=False, bind=True, network=True)
     t = translator(args, settings)
     from alin_tui.profiles import username_of
 
@@ -238,7 +242,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
     if getattr(args, "all_profiles", False):
         return _sync_all(args)
-    settings = load_settings(args)
+    settings = load_settings(args, network=True)
     t = translator(args, settings)
     _store(settings, t).close()  # migrations, with a clear message if they cannot run
     with open_session(settings) as session:

@@ -76,9 +76,11 @@ def private_store(settings) -> None:
         os.close(os.open(settings.store_path, os.O_WRONLY | os.O_CREAT, 0o600))
 
 
-def bind_server(settings, t):
+def bind_server(settings, t, *, strict: bool = True):
     """A household stays on the server it logged in to (its token says which): with no server
-    configured, that one; another one is refused, since its data would mix with this one's."""
+    configured, that one; another one is refused (`strict`, for what talks to a server), since
+    its data would mix with this one's. Commands that only read or queue in the store need no
+    server at all and go on whatever address is configured."""
     from alin_tui.sync.tokens import stored_server
 
     recorded = stored_server(settings.token_path)
@@ -86,6 +88,8 @@ def bind_server(settings, t):
         return settings
     if settings.server is None and recorded != "embedded":
         return settings.model_copy(update={"server": recorded})
+    if not strict:
+        return settings
     bound = t("profiles.embedded") if recorded == "embedded" else recorded
     given = t("profiles.embedded") if settings.server is None else settings.server
     raise UsageError(t("profiles.other_server", name=settings.profile, bound=bound, given=given))

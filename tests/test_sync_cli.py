@@ -82,9 +82,7 @@ def test_status_lists_what_is_missing(cli) -> None:
 def test_apply_queues_offline_and_sync_applies_once(cli, api) -> None:
     _synced(cli, "complet")
     offer = _open_offer(cli)
-    # No network needed (test_import_hygiene: apply loads no HTTP client); the profile stays on
-    # its server, so another server's address would be refused, not used.
-    r = cli.run("apply", offer)
+    r = cli.run("apply", offer, ALIN_SERVER="http://127.0.0.1:9")  # no network needed
     assert r.returncode == 0, r.stderr
     s = cli.status()
     assert s["sync"]["pending"] == 1 and s["sync"]["state"] == "pending"
