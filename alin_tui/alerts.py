@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
+import sys
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -84,7 +85,10 @@ def run_save(args: argparse.Namespace, settings: Any, t: Any) -> int:
     finally:
         conn.close()
     key = "saved.replaced" if replaced else "saved.saved"
-    print(t(key, name=_shown(search.name), what=describe(t, search)))
+    what = describe(t, search)
+    print(t(key, name=_shown(search.name), what=what))
+    if what == t("saved.everything"):  # no text, no filter: said, not refused
+        print(t("saved.everything_warning"), file=sys.stderr)
     return EXIT_OK
 
 

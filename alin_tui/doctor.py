@@ -31,7 +31,7 @@ from typing import Any, Literal
 from alin_tui.exits import EXIT_OK, EXIT_USAGE
 
 CHECKS = ("config", "permissions", "store", "server", "outbox", "terminal")
-SOURCES = ("command_line", "environment", "config_file", "system_language", "default")
+SOURCES = ("command_line", "environment", "config_file", "system_language", "default", "profile")
 FIELDS = (
     "server",
     "data_dir",
@@ -122,7 +122,9 @@ def run(args: argparse.Namespace, t) -> int:
     finally:
         if conn is not None:
             conn.close()
-    checks = [config, permissions, store, _check_server(settings, t), outbox, _check_terminal(t)]
+    settings, entries, server = _bound_server(settings, entries, t)
+    server = server or _check_server(settings, t)
+    checks = [config, permissions, store, server, outbox, _check_terminal(t)]
     healthy = all(c.ok for c in checks)
     if getattr(args, "json", False):
         _print_json(healthy, checks, entries)
@@ -192,6 +194,37 @@ def _raw_text(value: Any) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{k}={v}" for k, v in value.items())
     return "" if value is None else str(value)
+
+
+def _bound_server(settings, entries: list[Entry], t):
+    """A profile stays on the server it logged in to (`profiles.bind_server`): with no server
+    configured that one is checked, named as the profile's; another one configured is a finding,
+    since `sync` refuses it."""
+    import dataclasses
+
+    from alin_tui.sync.tokens import stored_server
+
+    recorded = stored_server(settings.token_path)
+    if recorded is None or recorded == settings.server_key:
+        return settings, entries, None
+    if settings.server is None and recorded != "embedded":
+        entries = [
+            dataclasses.replace(e, value=recorded, source="profile") if e.name == "server" else e
+            for e in entries
+        ]
+        return settings.model_copy(update={"server": recorded}), entries, None
+    bound = t("profiles.embedded") if recorded == "embedded" else recorded
+    given = settings.server or t("profiles.embedded")
+    return (
+        settings,
+        entries,
+        Check(
+            "server",
+            False,
+            t("doctor.server.other", bound=bound, given=given),
+            t("doctor.server.other_fix", profile=_clean(settings.profile)),
+        ),
+    )
 
 
 def _source_words(entry: Entry, t) -> str:

@@ -39,7 +39,16 @@ def names(data_dir: Path) -> list[str]:
         entries = sorted(e.name for e in base.iterdir() if e.is_dir())
     except OSError:
         return []
-    return [name for name in entries if _PROFILE.match(name) and not name.startswith(".")]
+    known = [name for name in entries if _PROFILE.match(name) and not name.startswith(".")]
+    return sorted(known, key=_collation)
+
+
+def _collation(name: str) -> tuple[str, str]:
+    """Alphabetical as people read it: « Élodie » between « diallo » and « martin »."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return bare.casefold(), name
 
 
 def exists(settings) -> bool:
@@ -192,20 +201,6 @@ def summary(settings) -> dict[str, Any]:
     return row
 
 
-def _fit(rows: list[list[str]]) -> list[list[str]]:
-    """On a terminal narrower than the table, the stage column is shortened (the next steps
-    printed below the table say it in full)."""
-    if not sys.stdout.isatty():
-        return rows
-    width = shutil.get_terminal_size().columns
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    excess = sum(widths) + 2 * (len(widths) - 1) - width
-    if excess <= 0:
-        return rows
-    keep = max(12, widths[1] - excess)
-    return [[r[0], r[1] if len(r[1]) <= keep else r[1][: keep - 1] + "…", *r[2:]] for r in rows]
-
-
 def _table(rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return [
@@ -266,20 +261,46 @@ def _list(args: argparse.Namespace, settings, t) -> int:
             else t("profiles.never_synced")
         )
         table.append([name, stage, renewal, missing, synced])
-    for line in _table(_fit(table)):
+    steps = {r["name"]: _next_step_words(r["next_step"], t) for r in rows if r["next_step"]}
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    if width is not None and max(map(len, _table(table))) > width:
+        for line in _cards(table, rows, steps, width, t):  # a narrow terminal: one block each
+            print(line)
+        return EXIT_OK
+    for line in _table(table):
         print(line)
-    next_steps = [r for r in rows if r["next_step"] and not r["damaged"]]
-    if next_steps:
+    if steps:
         print()
-        for r in next_steps:
-            print(
-                t(
-                    "profiles.all_line",
-                    profile=r["name"],
-                    message=_next_step_words(r["next_step"], t),
-                )
-            )
+        for name, words in steps.items():
+            print(_wrap(t("profiles.all_line", profile=name, message=words), width))
     return EXIT_OK
+
+
+def _wrap(text: str, width: int | None, indent: str = "  ") -> str:
+    """Wrapped at words for a terminal (never cut in the middle of one); as it is when piped."""
+    if width is None:
+        return text
+    import textwrap
+
+    return textwrap.fill(text, width=width - 1, subsequent_indent=indent, break_long_words=False)
+
+
+def _cards(table, rows, steps, width: int, t) -> list[str]:
+    """The table as one block per household: the name and stage, then the other columns and the
+    next step, wrapped at words."""
+    header, lines = table[0], []
+    for cells, row in zip(table[1:], rows, strict=True):
+        lines.append(_wrap(f"{cells[0]} — {cells[1]}", width))
+        details = " · ".join(  # a value kept on one line (no-break spaces); none left out
+            t("profiles.card_cell", label=label, value=value.replace(" ", "\u00a0"))
+            for label, value in zip(header[2:], cells[2:], strict=True)
+            if value and value != t("profiles.renewal_none")
+        )
+        if details:
+            lines.append(_wrap("  " + details, width, "    "))
+        if row["name"] in steps:
+            lines.append(_wrap("  → " + steps[row["name"]], width, "    "))
+    return lines
 
 
 def _next_step_words(step: str, t) -> str:

@@ -198,10 +198,22 @@ async def test_forgetting_a_saved_search_asks_first(store_of) -> None:
         await pilot.press("escape")
         await settle(app, pilot)
         assert saved.names(connect(store)) == ["Lyon"]
-        await pilot.press("n")
-        await settle(app, pilot)
+        assert isinstance(app.screen, SavedSearchesDialog)  # kept: back to the list
         await pilot.press("delete")
         await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
     assert saved.names(connect(store)) == []
+
+
+async def test_saving_a_search_of_everything_warns_that_every_offer_will_be_announced(
+    store_of,
+) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "m")
+        await settle(app, pilot)
+        app.screen.query_one("#save-search-name", Input).value = "Tout"
+        await settle(app, pilot)
+        assert "chaque nouvelle offre sera annoncée" in screen_text(app)
+        assert not app.screen.query_one("#save-search-save").disabled  # said, not refused

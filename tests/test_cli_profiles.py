@@ -319,9 +319,15 @@ def test_a_household_stays_on_the_server_it_logged_in_to(sandbox, tmp_path: Path
     assert json.loads((tmp_path / "data/profiles/srv/token.json").read_text())["server"] == (
         sandbox.url
     )
+    report = json.loads(forgot.run("doctor", "--json").stdout)  # doctor checks that server
+    server = next(e for e in report["config"] if e["name"] == "server")
+    assert (server["value"], server["source"]) == (sandbox.url, "profile")
+    assert next(c for c in report["checks"] if c["id"] == "server")["ok"] is True
     other = Cli(tmp_path / "data", "http://127.0.0.1:9", profile="srv")
     r = other.run("sync", "--once")
     assert r.returncode == 1 and "est lié à " + sandbox.url in r.stderr
+    r = other.run("doctor")
+    assert r.returncode == 1 and "ce profil est lié à " + sandbox.url in r.stdout
     assert other.run("status").returncode == 0  # reading the store needs no server at all
     demo = Cli(tmp_path / "data", None)  # the default profile, on the embedded sandbox
     assert demo.run("sync", "--once").returncode == 0
@@ -353,3 +359,46 @@ def test_household_names_may_have_accents_but_no_path(tmp_path: Path) -> None:
         r = cli.run("profiles", "add", bad)
         assert r.returncode == 1 and "nom de profil invalide" in r.stderr, bad
     assert cli.run("profiles", "list", "--names").stdout.split() == ["Élodie"]
+
+
+def test_a_narrow_terminal_gets_one_block_per_household_wrapped_at_words(advisor: Cli) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    import pyte
+
+    assert advisor.run("sync", "--all-profiles").returncode == 0
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 60, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alin_tui", "profiles", "list"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=advisor.env(),
+    )
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    assert proc.wait() == 0
+    screen = pyte.Screen(60, 40)
+    pyte.ByteStream(screen).feed(out.replace(b"\n", b"\r\n") if b"\r\n" not in out else out)
+    lines = [line.rstrip() for line in screen.display if line.strip()]
+    assert "diallo — Renouvellement à faire" in lines
+    assert "martin — Demande radiée" in lines
+    block = lines[lines.index("diallo — Renouvellement à faire") + 1]
+    assert re.search(r"Renouvellement : \d\d/\d\d/\d{4}\xa0\(\d+\xa0j\)", block), block
+    for line in lines:  # wrapped at words: no line ends inside a word of the next step
+        assert len(line) < 60
+    words = " ".join(lines).split()
+    assert "l'échéance." in words and "demande" in words

@@ -73,7 +73,13 @@ class SaveSearchDialog(Dialog[str | None]):
             save.disabled = True
             return None
         replaces = name in self.existing
-        feedback.update(Text(self.t("saved.will_replace", name=clean(name)) if replaces else ""))
+        if replaces:
+            words = self.t("saved.will_replace", name=clean(name))
+        elif self.what == self.t("saved.everything"):  # no text, no filter: every new offer
+            words = self.t("saved.everything_warning")
+        else:
+            words = ""
+        feedback.update(Text(words))
         feedback.set_class(False, "-error")
         save.disabled = False
         return name

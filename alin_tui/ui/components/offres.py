@@ -420,6 +420,8 @@ class OffresPane(Vertical):
         def done(confirmed: bool | None) -> None:
             if confirmed:
                 self._remove_saved(name)
+            else:  # kept: back to the list it was chosen from
+                self.action_saved_searches()
 
         t = self.t
         dialog = ConfirmDialog(
