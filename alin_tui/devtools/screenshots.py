@@ -1,6 +1,6 @@
 """`python -m alin_tui.devtools.screenshots [DIR]`: one SVG per tab of the demo, into DIR
 (default `screenshots/`), at 80×24 (the size everything must fit) and 120×40, in French, and the
-offer detail and the apply confirmation."""
+offer detail, the apply confirmation and the saving of a search."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ async def _shoot(store: Path, out: Path, lang: str) -> list[Path]:
         (tab, size, (str(i + 1),)) for size in ((80, 24), (120, 40)) for i, tab in enumerate(TABS)
     ]
     shots += [("offre", (80, 24), ("3", "down", "enter")), ("candidater", (80, 24), ("3", "a"))]
+    # saving a search for alerts: `/evry`, Esc, then `m`
+    shots += [("recherche", (80, 24), ("3", "slash", *"evry", "escape", "m"))]
     for name, size, keys in shots:
         app = AlinApp(store, session=None, lang=lang)
         async with app.run_test(size=size) as pilot:
@@ -33,7 +35,9 @@ async def _shoot(store: Path, out: Path, lang: str) -> list[Path]:
             await pilot.pause()
             suffix = "" if lang == "fr" else f"-{lang}"
             number = (
-                TABS.index(name) + 1 if name in TABS else 5 + ("offre", "candidater").index(name)
+                TABS.index(name) + 1
+                if name in TABS
+                else 5 + ("offre", "candidater", "recherche").index(name)
             )
             path = out / f"{number}-{name}-{size[0]}x{size[1]}{suffix}.svg"
             app.save_screenshot(filename=path.name, path=str(out))
