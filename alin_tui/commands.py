@@ -314,12 +314,6 @@ def _worse(a: int, b: int) -> int:
     return a if rank.get(a, 0) >= rank.get(b, 0) else b
 
 
-def _translator(settings):
-    from alin_tui.ui.i18n import Translator
-
-    return Translator(settings.lang)
-
-
 def _print_cycle(event, t) -> None:
     from alin_tui.sync.loop import CycleFinished
 
