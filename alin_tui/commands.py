@@ -288,9 +288,7 @@ def _sync_all(args: argparse.Namespace) -> int:
             with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
                 code = _report(report, t)
             line = _one_line(report, code, name, t)
-        except UsageError as exc:
-            code, line = EXIT_USAGE, t("profiles.all_error", message=exc)
-        except sqlite3.Error as exc:
+        except (UsageError, sqlite3.Error) as exc:  # this household only: the others go on
             code, line = EXIT_USAGE, t("profiles.all_error", message=exc)
         print(t("profiles.all_line", profile=name, message=line), flush=True)
         worst = _worse(worst, code)
