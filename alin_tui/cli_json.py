@@ -87,3 +87,4 @@ class OfferResult(BaseModel):
     eligible: bool | None
     score: float
     closing_soon: bool  # closes within 7 days of the server's day
+    in_territory: bool | None  # in the demand's territory (null when unknown)

@@ -66,6 +66,7 @@ class DemandValue(_Model):
     renewed_on: dt.date | None = None
     expires_on: dt.date
     radiation_code: ShortText | None = None
+    radiated_on: dt.date | None = None  # the day the demand was radiated (RADREN, RADIRR…)
     attestation_on: dt.date | None = None
     email: ShortText | None = None
     phone: ShortText | None = None

@@ -97,3 +97,17 @@ def store_of(demo_stores, tmp_path: Path):
         return target
 
     return copy
+
+
+async def only_my_territory(app, pilot) -> None:
+    """The Offres list narrowed to the demand's territory (the filter « Seulement les offres du
+    territoire de ma demande »): `complet`'s demand is in the Rhône, and applying to an offer
+    elsewhere is `out_of_territory`."""
+    from alin_tui.ui.components.offres import OffresPane
+
+    pane = app.screen_stack[0].query_one(OffresPane)
+    pane.territory_only = True
+    pane.reload(keep=False)
+    await pilot.pause()
+    await app.screens_settled()
+    await pilot.pause()

@@ -14,7 +14,7 @@ from alin_tui.store.db import connect
 from alin_tui.sync.session import Credentials, Session
 from alin_tui.ui.app import AlinApp
 from alin_tui.ui.components.offer_list import OfferList
-from tests.conftest import screen_text
+from tests.conftest import only_my_territory, screen_text
 
 RENT = re.compile(r"\d[\d\u202f ]*,\d\d €")
 
@@ -178,7 +178,9 @@ async def test_offer_columns_line_up_with_their_titles_at_every_width(store_of) 
 async def test_my_applications_keep_every_column_when_the_window_shrinks(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(200, 50)) as pilot:
-        await pilot.press("3", "a", "enter", "4")
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press("a", "enter", "4")
         await settle(app, pilot)
         await pilot.resize_terminal(100, 30)
         await settle(app, pilot)

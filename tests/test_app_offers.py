@@ -16,7 +16,7 @@ from alin_tui.ui.components.offer_list import OfferList
 from alin_tui.ui.components.offres import SearchInput
 from alin_tui.ui.dialogs import ConfirmDialog
 from alin_tui.ui.offer_detail import OfferScreen
-from tests.conftest import screen_text
+from tests.conftest import only_my_territory, screen_text
 
 
 async def settle(app, pilot) -> None:
@@ -57,7 +57,9 @@ async def test_an_application_goes_to_the_opened_offer_when_a_sync_lands_before_
 ) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(120, 30)) as pilot:
-        await pilot.press("3", "down", "down", "down", "down")
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press("down", "down", "down", "down")
         await settle(app, pilot)
         chosen = offer_list(app).row_at_cursor()
         await pilot.press("enter")
@@ -77,7 +79,9 @@ async def test_an_application_goes_to_the_opened_offer_when_a_sync_lands_before_
 async def test_a_refresh_keeps_the_cursor_on_the_same_offer_and_line(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3", *["down"] * 6)
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press(*["down"] * 6)
         await settle(app, pilot)
         offers = offer_list(app)
         chosen, line = offers.row_at_cursor(), offers.cursor - int(offers.scroll_y)
@@ -109,7 +113,9 @@ async def test_a_refresh_with_nothing_changed_repaints_nothing(store_of) -> None
 async def test_applying_asks_first_and_escape_cancels(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3", "down", "a")
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press("down", "a")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
         text = " ".join(screen_text(app).split())
@@ -126,7 +132,9 @@ async def test_applying_asks_first_and_escape_cancels(store_of) -> None:
 async def test_my_applications_name_the_offer_and_withdrawing_asks_first(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3", "a", "enter")
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press("a", "enter")
         await settle(app, pilot)
         chosen = queued_offer_ids(app)[0]
         offer = offer_store.get(app.conn, chosen)
@@ -150,7 +158,9 @@ async def test_my_applications_name_the_offer_and_withdrawing_asks_first(store_o
 async def test_enter_on_an_application_opens_its_offer(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3", "a", "enter")
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press("a", "enter")
         await settle(app, pilot)
         chosen = queued_offer_ids(app)[0]
         await pilot.press("4", "enter")
@@ -298,7 +308,9 @@ async def test_server_text_is_shown_as_text_never_as_markup_or_escapes(store_of)
 async def test_the_list_marks_an_offer_already_applied_to(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("3", "a", "enter")
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        await pilot.press("a", "enter")
         await settle(app, pilot)
         first = next(line for line in screen_text(app).splitlines() if "€" in line)
         assert first.startswith("✓ ")

@@ -10,7 +10,7 @@ from textual.widgets import Button
 
 from alin_tui.devtools.demo import synced_store
 from alin_tui.ui.app import AlinApp
-from tests.conftest import screen_text
+from tests.conftest import only_my_territory, screen_text
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +53,10 @@ async def test_a_renewal_due_spells_out_the_risk(stores) -> None:
 
 
 async def _open_first_offer(app, pilot) -> None:
+    """The first offer of the demand's territory (`complet`: the Rhône)."""
     await pilot.press("3")
     await app.screens_settled()
+    await only_my_territory(app, pilot)
     await pilot.press("enter")
     await app.screens_settled()
     await pilot.pause()
@@ -101,6 +103,7 @@ async def test_a_full_disk_queues_nothing_and_says_so(stores, tmp_path) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await pilot.press("3")
         await app.screens_settled()
+        await only_my_territory(app, pilot)
         # The store refuses writes, as on a full disk or a read-only medium (real SQLite error).
         app.conn.execute("PRAGMA query_only = ON")
         await pilot.press("a", "enter")

@@ -104,6 +104,7 @@ async def test_a_sync_that_brings_a_matching_offer_counts_it_on_the_tab_and_says
         "rent_cents": 52000,
         "charges_cents": 9000,
         "financing": "PLUS",
+        "zone": "idf",
         "available_on": "2027-02-01",
         "closes_on": "2026-11-30",
         "status": "open",

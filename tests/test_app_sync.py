@@ -127,6 +127,6 @@ async def test_a_refusal_is_shown_in_the_users_words(sandbox, tmp_path):
         await pilot.press("ctrl+a")
         await pilot.pause()
         text = " ".join(screen_text(app).split())
-        assert "Lier mon numéro unique" in text and "n'existe pas" in text
+        assert "Lier mon numéro unique" in text and "ne correspond à aucune demande" in text
         assert "link.create" not in text and "nur_unknown" not in text
     session.close()

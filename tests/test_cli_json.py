@@ -29,8 +29,12 @@ def _every_document(proxy, online: Cli) -> None:
     offers = json.loads(offline.run("offers", "search", "--json", "--limit", "20").stdout)
     parsed = [OfferResult.model_validate(o) for o in offers]
     assert len(parsed) == 20 and all(o.status == "open" for o in parsed)
+    assert all(o.in_territory is not None for o in parsed)  # the demand's number is known
     assert StatusDocument.model_validate(offline.status()).nur == status.nur
-    r = offline.run("apply", parsed[0].id)
+    # `complet` holds a demand in the Rhône: an offer there (others are out_of_territory)
+    lyon = json.loads(offline.run("offers", "search", "Lyon", "--json").stdout)
+    target = next(OfferResult.model_validate(o) for o in lyon if o["in_territory"])
+    r = offline.run("apply", target.id)
     assert r.returncode == 0, r.stderr  # queued, no network
     r = offline.run("sync", "--once")
     assert r.returncode == 2 and "injoignable" in r.stderr and "Traceback" not in r.stderr

@@ -85,10 +85,12 @@ def test_situation_1_then_link_and_situation_2_claim(api) -> None:
 
 
 def test_applications_advance_through_their_statuses(api) -> None:
-    offer = next(
+    offer = next(  # in the Rhône, `complet`'s territory
         c["id"]
         for c in api.pull_all("complet", "alin").values()
-        if c["type"] == "offer" and c["value"]["status"] == "open"
+        if c["type"] == "offer"
+        and c["value"]["status"] == "open"
+        and c["value"]["department"] == "69"
     )
     app_id = api.one("complet", "alin", "application.create", {"offer_id": offer})["server_value"][
         "id"
@@ -104,10 +106,12 @@ def test_applications_advance_through_their_statuses(api) -> None:
 
 def test_transmission_needs_a_complete_dossier(api, sandbox) -> None:
     # Make a complete dossier incomplete after applying, then try to transmit.
-    offer = next(
+    offer = next(  # in the Rhône, `complet`'s territory
         c["id"]
         for c in api.pull_all("complet", "alin").values()
-        if c["type"] == "offer" and c["value"]["status"] == "open"
+        if c["type"] == "offer"
+        and c["value"]["status"] == "open"
+        and c["value"]["department"] == "69"
     )
     app_id = api.one("complet", "alin", "application.create", {"offer_id": offer})["server_value"][
         "id"
@@ -131,6 +135,7 @@ def test_offers_are_created_or_replaced_by_reference_verbatim(api) -> None:
         "commune": "Montreuil",
         "postal_code": "93100",
         "department": "93",
+        "zone": "paris",  # v3: required like every field but lift and published_on
         "typology": "T3",
         "surface_m2": 64.5,
         "floor": 2,

@@ -14,10 +14,13 @@ from tests.servers import free_port, serve
 
 
 def _offers(api, n=2) -> list[str]:
+    """Open offers of the Rhône, `complet`'s territory (elsewhere: `out_of_territory`)."""
     return [
         c["id"]
         for c in api.pull_all("complet", "alin").values()
-        if c["type"] == "offer" and c["value"]["status"] == "open"
+        if c["type"] == "offer"
+        and c["value"]["status"] == "open"
+        and c["value"]["department"] == "69"
     ][:n]
 
 
@@ -191,10 +194,12 @@ def test_a_server_killed_after_applying_and_before_replying_applies_the_replay_o
         pulled = httpx.get(
             f"{base}/alin/v1/sync/pull", params={"limit": 1000}, headers=headers
         ).json()
-        offer = next(
+        offer = next(  # in the Rhône, `complet`'s territory
             c["id"]
             for c in pulled["changes"]
-            if c["type"] == "offer" and c["value"]["status"] == "open"
+            if c["type"] == "offer"
+            and c["value"]["status"] == "open"
+            and c["value"]["department"] == "69"
         )
         push = {
             "client_id": "c-crash",

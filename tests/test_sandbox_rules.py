@@ -197,16 +197,26 @@ def test_renewal_is_accepted_within_60_days(api) -> None:
 # --- AL-in ---------------------------------------------------------------------------------
 
 
-def _open_offers(api, n: int) -> list[str]:
+def _open_offers(api, n: int, department: str | None = None) -> list[str]:
+    """The first `n` open offers (of `department` when given: `complet`'s demand is in the Rhône,
+    and an offer elsewhere is `out_of_territory`)."""
     changes = api.pull_all("complet", "alin").values()
-    return [c["id"] for c in changes if c["type"] == "offer" and c["value"]["status"] == "open"][:n]
+    return [
+        c["id"]
+        for c in changes
+        if c["type"] == "offer"
+        and c["value"]["status"] == "open"
+        and department in (None, c["value"]["department"])
+    ][:n]
 
 
-def _closed_offer(api) -> str:
+def _closed_offer(api, department: str | None = None) -> str:
     return next(
         c["id"]
         for c in api.pull_all("complet", "alin").values()
-        if c["type"] == "offer" and c["value"]["status"] == "closed"
+        if c["type"] == "offer"
+        and c["value"]["status"] == "closed"
+        and department in (None, c["value"]["department"])
     )
 
 
@@ -217,7 +227,8 @@ def test_link_refusals_and_warning(api) -> None:
         code(api.one("demo", "alin", "link.create", {"nur": "1111023517879GDPUB"})) == "nur_unknown"
     )
     complet = api.entity("complet", "sne", "demand", "dem-complet")["nur"]
-    assert code(api.one("demo", "alin", "link.create", {"nur": complet})) == "nur_not_yours"
+    # v3: another applicant's number answers as a number that does not exist
+    assert code(api.one("demo", "alin", "link.create", {"nur": complet})) == "nur_unknown"
     own = api.entity("foyer-02", "sne", "demand", "dem-foyer-02")["nur"]
     spaced = f"{own[:3]} {own[3:7]}-{own[7:13]}.{own[13:].lower()}"
     r = api.one("foyer-02", "alin", "link.create", {"nur": spaced})
@@ -270,7 +281,7 @@ def test_a_claimed_number_links_and_an_odd_looking_one_links_with_a_warning(api,
 
 
 def test_alin_refusals(api) -> None:
-    open_ids = _open_offers(api, 5)
+    open_ids = _open_offers(api, 5, department="69")  # `complet`'s territory
     assert code(api.one("brouillon", "alin", "situation.refresh")) == "not_linked"
     assert (
         code(api.one("complet", "alin", "application.create", {"offer_id": "of-999999"}))
@@ -296,15 +307,18 @@ def test_alin_refusals(api) -> None:
         "pj-demo-2-payslips",
         "pj-demo-2-tax_notice",
     }
-    assert "pj-demo-2-identity" in r["message"]
+    # PROTOCOL v3: the message is words, no slot id; `missing` keeps the ids
+    assert "4 pièce(s)" in r["message"] and "pj-" not in r["message"]
     assert (
-        code(api.one("complet", "alin", "application.create", {"offer_id": _closed_offer(api)}))
+        code(
+            api.one("complet", "alin", "application.create", {"offer_id": _closed_offer(api, "69")})
+        )
         == "offer_closed"
     )
     first = api.one("complet", "alin", "application.create", {"offer_id": open_ids[0]})
     assert first["status"] == "ok"
     app = first["server_value"]
-    assert app["offer_id"] == open_ids[0] and app["status"] == "submitted" and app["rank"] >= 1
+    assert app["offer_id"] == open_ids[0] and app["status"] == "submitted" and app["rank"] is None
     dup = api.one("complet", "alin", "application.create", {"offer_id": open_ids[0]})
     assert dup["status"] == "duplicate" and dup["server_value"]["id"] == app["id"]
     for offer in open_ids[1:3]:
@@ -382,3 +396,25 @@ def test_a_user_without_national_account_gets_no_account_for_every_sne_mutation(
     ):
         result = api.one("brouillon", "sne", name, args)
         assert code(result) == "no_account", name
+
+
+def test_an_offer_outside_the_demands_territory_is_refused_naming_both(api) -> None:
+    """`complet`'s number starts 069 (the Rhône): an offer in the Seine-Saint-Denis is
+    `out_of_territory`, one in the Rhône goes; the refusal names both in words."""
+    offers = [
+        c
+        for c in api.pull_all("complet", "alin").values()
+        if c["type"] == "offer" and c["value"]["status"] == "open"
+    ]
+    assert api.entity("complet", "sne", "demand", "dem-complet")["nur"].startswith("069")
+    outside = next(c["id"] for c in offers if c["value"]["department"] == "93")
+    inside = next(c["id"] for c in offers if c["value"]["department"] == "69")
+    r = api.one("complet", "alin", "application.create", {"offer_id": outside})
+    assert r["status"] == "rejected" and r["code"] == "out_of_territory"
+    assert r["message"] == (
+        "Cette offre est dans la Seine-Saint-Denis ; votre demande couvre le Rhône."
+    )
+    assert api.one("complet", "alin", "application.create", {"offer_id": inside})["status"] == "ok"
+    # `foyer-05` (ready, number 067: the Bas-Rhin) is refused the Rhône offer
+    rhone = api.one("foyer-05", "alin", "application.create", {"offer_id": inside})
+    assert rhone["code"] == "out_of_territory" and "le Bas-Rhin" in rhone["message"]

@@ -42,6 +42,7 @@ def offer(reference: str, **fields) -> dict:
         "rent_cents": 52000,
         "charges_cents": 9000,
         "financing": "PLUS",
+        "zone": "idf",
         "available_on": "2027-02-01",
         "closes_on": "2027-01-20",
         "status": "open",
@@ -58,7 +59,7 @@ def conn(tmp_path: Path):
 
 
 def put(db: sqlite3.Connection, id_: str, reference: str, **fields) -> None:
-    offer_store.put(db, id_, 1, {"zone": "idf", **offer(reference, **fields)})
+    offer_store.put(db, id_, 1, offer(reference, **fields))
 
 
 # --- the store ---------------------------------------------------------------------------------

@@ -28,8 +28,10 @@ def _synced(cli: Cli, user: str) -> Cli:
 
 
 def _open_offer(cli: Cli, n: int = 0) -> str:
-    r = cli.run("offers", "search", "--json", "--limit", "50")
-    return json.loads(r.stdout)[n]["id"]
+    """The n-th open offer the synced demand may apply to as far as its territory goes (`complet`
+    is in the Rhône: an offer elsewhere is `out_of_territory`)."""
+    r = cli.run("offers", "search", "--json", "--limit", "1000")
+    return [o for o in json.loads(r.stdout) if o["in_territory"] is not False][n]["id"]
 
 
 def _stats(api) -> dict:
@@ -112,7 +114,7 @@ def test_local_refusals_follow_the_server_order_and_queue_nothing(cli) -> None:
 def test_the_cap_and_closed_offers_are_checked_locally(cli) -> None:
     _synced(cli, "complet")
     every = json.loads(cli.run("offers", "search", "--all", "--json", "--limit", "1000").stdout)
-    closed_id = next(o["id"] for o in every if o["status"] == "closed")
+    closed_id = next(o["id"] for o in every if o["status"] == "closed" and o["in_territory"])
     assert cli.run("apply", closed_id).stdout.strip() == "offer_closed"
     assert cli.run("apply", _open_offer(cli, 0), ALIN_MAX_APPLICATIONS="1").returncode == 0
     r = cli.run("apply", _open_offer(cli, 1), ALIN_MAX_APPLICATIONS="1")
@@ -190,9 +192,10 @@ def test_the_drop_folder_takes_in_attaches_and_refuses(cli, api) -> None:
 
 def test_a_server_refusal_exits_3_and_stays_listed(cli, api) -> None:
     _synced(cli, "complet")
-    offer = json.loads(cli.run("offers", "search", "--json").stdout)[0]
+    offers = json.loads(cli.run("offers", "search", "--json", "--limit", "1000").stdout)
+    offer = next(o for o in offers if o["in_territory"])  # `complet`: the Rhône
     assert cli.run("apply", offer["id"]).returncode == 0
-    local = ("id", "eligible", "score", "closing_soon")
+    local = ("id", "eligible", "score", "closing_soon", "in_territory")
     fields = {k: v for k, v in offer.items() if k not in local}
     r = api.control("offers", {"fields": {**fields, "status": "closed"}})
     assert r.status_code == 200

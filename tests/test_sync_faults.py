@@ -32,7 +32,9 @@ def _stats(api) -> dict:
 
 
 def _first_offer(cli: Cli) -> str:
-    return json.loads(cli.run("offers", "search", "--json").stdout)[0]["id"]
+    """The first offer in the territory of the demand (`complet`: the Rhône)."""
+    offers = json.loads(cli.run("offers", "search", "--json", "--limit", "1000").stdout)
+    return next(o["id"] for o in offers if o["in_territory"] is not False)
 
 
 def test_apply_through_a_proxy_that_drops_every_answer_leaves_one_application(
@@ -208,7 +210,7 @@ def test_a_401_logs_in_again_without_touching_the_queue(faulty_session, sandbox)
     db = _db(session)
     from alin_tui.store import actions, offers
 
-    offer = offers.page(db, limit=1)[0]["id"]
+    offer = _rhone_offer(offers, db)
     assert actions.apply(db, offer).queued is not None
     session._client.token = "expired-token"
     report = session.sync()
@@ -283,7 +285,7 @@ def test_an_unknown_cursor_restarts_the_pull_and_keeps_the_queue(faulty_session)
     db = _db(session)
     from alin_tui.store import actions, offers
 
-    offer = offers.page(db, limit=1)[0]["id"]
+    offer = _rhone_offer(offers, db)
     actions.apply(db, offer)
     db.execute("UPDATE sync_state SET cursor = 'forged' WHERE service = 'alin'")
     report = session.sync()
@@ -404,3 +406,8 @@ def test_ids_the_server_never_counted_are_given_again_from_what_it_expects(fault
     assert outbox.rows(db) == []
     next_id = db.execute("SELECT next_id FROM next_ids WHERE service='alin'").fetchone()[0]
     assert next_id == 3
+
+
+def _rhone_offer(offers, db) -> str:
+    """The first stored offer of `complet`'s territory, the Rhône."""
+    return next(o["id"] for o in offers.page(db, limit=1000) if o["department"] == "69")

@@ -2,8 +2,12 @@
 sandbox's acceptance of `application.create`.
 
 Checks run in the protocol's order: offer_unknown, duplicate, not_linked, demand_inactive,
-situation_outdated, dossier_incomplete, offer_closed, application_limit. The server and the
-command line stop at the first; the interface lists them all.
+situation_outdated, dossier_incomplete, out_of_territory, offer_closed, application_limit. The
+server and the command line stop at the first; the interface lists them all.
+
+`out_of_territory` (`domain.territory`): the offer's department is outside what the demand's
+number covers (its department; the Île-de-France region for a number starting `111`). A number or
+a department that cannot be read refuses nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from alin_tui.domain import territory
 from alin_tui.domain.completeness import assess
 from alin_tui.domain.entities import Demand, Link, Slot
 
@@ -25,6 +30,7 @@ ORDER = (
     "demand_inactive",
     "situation_outdated",
     "dossier_incomplete",
+    "out_of_territory",
     "offer_closed",
     "application_limit",
 )
@@ -35,6 +41,9 @@ class Refusal:
     code: str
     message: str
     missing: tuple[str, ...] = field(default=())
+    # What the words need, as codes: `out_of_territory` gives `offer_department` ("93") and
+    # `territory` (the number's first three characters, "069").
+    params: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 def offer_is_open(offer: Mapping[str, Any], today: dt.date) -> bool:
@@ -88,6 +97,9 @@ def refusals(
                 ids,
             )
         )
+    number = (demand.nur if demand is not None else None) or (link.nur if link else None)
+    if offer is not None and territory.in_territory(number, offer.get("department")) is False:
+        out.append(out_of_territory(number, offer.get("department")))
     if offer is not None and not offer_is_open(offer, today):
         out.append(Refusal("offer_closed", "Cette offre est close."))
     active = sum(1 for a in apps if a.get("status") in OPEN_STATUSES)
@@ -100,6 +112,21 @@ def refusals(
             )
         )
     return out
+
+
+def out_of_territory(number: str | None, offer_department: str | None) -> Refusal:
+    """The refusal of an offer outside the demand's territory, naming both."""
+    covered = territory.territory_of_number(number)
+    place = territory.department(offer_department)
+    assert covered is not None and place is not None
+    return Refusal(
+        "out_of_territory",
+        f"Cette offre est {place.locative} ; votre demande couvre {covered.place.the}.",
+        params={
+            "offer_department": place.code,
+            "territory": territory.territory_code(number) or "",
+        },
+    )
 
 
 def first_refusal(**kwargs: Any) -> Refusal | None:

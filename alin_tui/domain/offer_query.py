@@ -34,6 +34,7 @@ class OfferQuery:
     max_rent_cents: int | None = None  # rent + charges
     min_surface_m2: float | None = None
     eligible_pairs: frozenset[tuple[str, str]] | None = None  # allowed (financing, zone)
+    departments: frozenset[str] | None = None  # allowed departments (the demand's territory)
     closing_within_days: int | None = None  # closes_on <= today + n
     sort: Sort = "relevance"
 

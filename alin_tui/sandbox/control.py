@@ -5,11 +5,17 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 
 from alin_tui import protocol as p
 from alin_tui.domain import applying
-from alin_tui.domain.communes import zone_of
 from alin_tui.domain.completeness import assess
 from alin_tui.domain.entities import Slot
 from alin_tui.sandbox.auth import Admin
@@ -20,6 +26,7 @@ from alin_tui.sandbox.rules import (
     create_demand,
     ensure_date_rules,
     put_demand,
+    radiate,
 )
 from alin_tui.sandbox.store import Entity, SandboxStore
 
@@ -76,6 +83,25 @@ class AdvanceRequest(_Strict):
     to: str | None = None
 
 
+class DecideRequest(_Strict):
+    """The landlord's commission (CALEOL) on an examined application: `attribution` (accepted,
+    rank 1), `rank` with `rank` 2 or 3 (stays examined, ranked), `non_attribution` (refused),
+    `inadmissible` (refused, and the demand radiated: RADIRR). `rank` goes with `rank` only."""
+
+    decision: Literal["attribution", "rank", "non_attribution", "inadmissible"]
+    rank: Annotated[int, Field(ge=2, le=3, strict=True)] | None = Field(
+        default=None, description="2 ou 3, avec la décision « rank » seulement"
+    )
+
+    @model_validator(mode="after")
+    def _rank_goes_with_rank(self) -> "DecideRequest":
+        if self.decision == "rank" and self.rank is None:
+            raise ValueError("la décision « rank » demande un rang (2 ou 3)")
+        if self.decision != "rank" and self.rank is not None:
+            raise ValueError("seule la décision « rank » prend un rang")
+        return self
+
+
 class ApplicationResponse(BaseModel):
     id: str
     offer_id: str
@@ -85,7 +111,18 @@ class ApplicationResponse(BaseModel):
 
 
 class OfferRequest(_Strict):
-    fields: dict[str, Any]
+    # Checked by the route itself (so that a 422 names the field, in words); documented as the
+    # offer it must be.
+    fields: Annotated[
+        dict[str, Any],
+        WithJsonSchema(
+            {
+                **p.OfferValue.model_json_schema(),
+                "title": "OfferFields",
+                "additionalProperties": True,
+            }
+        ),
+    ]
 
 
 class StatsApplication(BaseModel):
@@ -285,6 +322,99 @@ def advance(
         return {"id": fresh.id, **fresh.value}
 
 
+DECISIONS = {
+    "attribution": "accepted",
+    "rank": "examined",
+    "non_attribution": "refused",
+    "inadmissible": "refused",
+}
+
+
+@router.post(
+    "/applications/{application_id}/decide",
+    response_model=ApplicationResponse,
+    responses={404: ERRORS[404], 409: ERRORS[409]},
+    summary="Décision de la commission d'attribution (CALEOL) sur une candidature examinée",
+)
+def decide(_: Admin, application_id: str, body: DecideRequest, request: Request) -> dict[str, Any]:
+    store = _store(request)
+    today = ensure_date_rules(store)
+    with store.write() as conn:
+        app = store.get(conn, "application", application_id)
+        if app is None or app.deleted:
+            raise ApiError(404, "not_found", f"Candidature inconnue : {application_id}.")
+        status = app.value.get("status")
+        if status != "examined":
+            raise ApiError(
+                409,
+                "not_examined",
+                f"La commission ne décide que d'une candidature examinée (celle-ci : {status}).",
+            )
+        rank = {"attribution": 1, "rank": body.rank}.get(body.decision)
+        store.update(conn, app, {**app.value, "status": DECISIONS[body.decision], "rank": rank})
+        if body.decision == "inadmissible":
+            demand = store.get(conn, "demand", f"dem-{app.owner}")
+            if demand is not None and demand.value.get("status") == "active":
+                radiate(store, conn, demand, "RADIRR", today)
+        fresh = store.get(conn, "application", app.id)
+        return {"id": fresh.id, **fresh.value}
+
+
+_OFFER_TEXT = ("reference", "residence_title", "address", "commune", "postal_code", "department")
+_OFFER_INTEGERS = ("floor", "rent_cents", "charges_cents")
+_OFFER_REASONS = {
+    "literal_error": "valeur non admise",
+    "enum": "valeur non admise",
+    "string_too_long": "texte trop long",
+    "greater_than": "hors des bornes",
+    "greater_than_equal": "hors des bornes",
+    "less_than": "hors des bornes",
+    "less_than_equal": "hors des bornes",
+    "finite_number": "hors des bornes",
+}
+
+
+def _bad_offer(field: str, why: str) -> ApiError:
+    return ApiError(422, "invalid_request", f"Offre invalide : « {field} » {why}.", field=field)
+
+
+def _offer_value(fields: dict[str, Any]) -> dict[str, Any]:
+    """The offer to store: every field of the entity but `lift` and `published_on` required, the
+    first missing or wrong one named (PROTOCOL §6); text stored verbatim."""
+    for name, info in p.OfferValue.model_fields.items():
+        if info.is_required() and name not in fields:
+            raise _bad_offer(name, "est obligatoire")
+    for name in _OFFER_TEXT:
+        if not isinstance(fields[name], str):
+            raise _bad_offer(name, "doit être un texte")
+    for name in _OFFER_INTEGERS:
+        if isinstance(fields[name], bool) or not isinstance(fields[name], int):
+            raise _bad_offer(name, "doit être un nombre entier")
+    if isinstance(fields["surface_m2"], bool) or not isinstance(fields["surface_m2"], int | float):
+        raise _bad_offer("surface_m2", "doit être un nombre")
+    if "lift" in fields and not isinstance(fields["lift"], bool):
+        raise _bad_offer("lift", "doit être true ou false")
+    for name in ("available_on", "closes_on", "published_on"):
+        if name in fields and fields[name] is not None and not isinstance(fields[name], str):
+            raise _bad_offer(name, "doit être une date AAAA-MM-JJ")
+    try:
+        value = p.OfferValue.model_validate(fields)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first.get("loc") else "fields"
+        why = _OFFER_REASONS.get(first.get("type", ""), "")
+        if name in ("available_on", "closes_on", "published_on"):
+            why = "doit être une date AAAA-MM-JJ"
+        elif first.get("type") in ("literal_error", "enum"):
+            allowed = p.OfferValue.model_json_schema()["properties"][name].get("enum", [])
+            why = f"{why} (admises : {', '.join(map(str, allowed))})"
+        raise _bad_offer(name, f": {why or 'valeur invalide'}") from exc
+    stored = value.model_dump(mode="json")
+    for key in ("reference", "residence_title", "address", "commune"):
+        stored[key] = fields[key]  # verbatim, as the landlord typed it
+    return stored
+
+
 @router.post(
     "/offers",
     response_model=EntityResponse,
@@ -293,28 +423,7 @@ def advance(
     summary="Crée une offre, ou remplace celle de même référence",
 )
 def offers(_: Admin, body: OfferRequest, request: Request, response: Response) -> dict[str, Any]:
-    fields = dict(body.fields)
-    if "zone" not in fields and isinstance(fields.get("commune"), str):
-        fields["zone"] = (
-            zone_of(fields["commune"], fields.get("postal_code"))
-            or zone_of(fields["commune"])
-            or "other"
-        )
-    try:
-        value = p.OfferValue.model_validate(fields, strict=False)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ApiError(
-            422,
-            "invalid_request",
-            f"Offre invalide : {'.'.join(map(str, first['loc']))}: {first['msg']}",
-        ) from exc
-    for key in ("surface_m2", "floor", "rent_cents", "charges_cents"):
-        if isinstance(fields.get(key), bool) or not isinstance(fields.get(key), int | float):
-            raise ApiError(422, "invalid_request", f"« {key} » doit être un nombre.")
-    stored = value.model_dump(mode="json")
-    for key in ("reference", "residence_title", "address", "commune"):
-        stored[key] = fields[key]  # verbatim, as the landlord typed it
+    stored = _offer_value(dict(body.fields))
     store = _store(request)
     ensure_date_rules(store)
     with store.write() as conn:

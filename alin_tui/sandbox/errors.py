@@ -43,7 +43,8 @@ ERRORS: dict[int, dict[str, Any]] = {
     403: _doc("Jeton d'utilisateur sur une route d'administration (forbidden)"),
     404: _doc("Inconnu (not_found)"),
     409: _doc(
-        "Conflit d'état (out_of_order, offset_mismatch, not_advanceable, dossier_incomplete)"
+        "Conflit d'état (out_of_order, offset_mismatch, not_advanceable, dossier_incomplete, "
+        "not_examined)"
     ),
     410: _doc("Disparu (reset, upload_expired)"),
     412: _doc("Version tus absente ou autre que 1.0.0 (tus_version)"),

@@ -86,7 +86,7 @@ def demand_update(ctx: Ctx, args: p.DemandUpdateArgs, base_version: int | None) 
     demand = _active_demand(ctx)
     fields = args.fields.model_dump(include=args.fields.model_fields_set)
     if not fields:
-        raise Rejected("invalid", "« fields » doit être un objet non vide.")
+        raise Rejected("invalid", "Aucune modification n'a été envoyée.")
     if base_version != demand.version:
         raise Rejected(
             "conflict",
@@ -103,10 +103,10 @@ def demand_renew(ctx: Ctx, args: p.NoArgs, base_version: int | None) -> dict[str
     demand = _active_demand(ctx)
     expires_on = dt.date.fromisoformat(demand.value["expires_on"])
     if not lifecycle.can_renew(expires_on, ctx.today):
+        opens = expires_on - dt.timedelta(days=60)
         raise Rejected(
             "too_early",
-            "Le renouvellement est possible à partir de "
-            f"{(expires_on - dt.timedelta(days=60)).isoformat()}.",
+            f"Le renouvellement est possible à partir du {opens.strftime('%d/%m/%Y')}.",
         )
     renewal = lifecycle.renew(ctx.today)
     version = put_demand(
@@ -127,7 +127,7 @@ def _own_slot(ctx: Ctx, slot_id: str) -> Entity:
         raise Rejected("no_account", "Aucun compte sur le fichier national de la demande.")
     slot = ctx.store.get(ctx.conn, "document", slot_id)
     if slot is None or slot.owner != ctx.user or slot.deleted:
-        raise Rejected("slot_unknown", f"Pièce inconnue : {slot_id}.")
+        raise Rejected("slot_unknown", "Cette pièce n'existe pas dans votre dossier.")
     return slot
 
 
@@ -140,7 +140,9 @@ def document_attach(
         "SELECT owner, length, offset, sha256 FROM uploads WHERE id = ?", (upload_id,)
     ).fetchone()
     if row is None or row[0] != ctx.user:
-        raise Rejected("upload_unknown", f"Envoi inconnu : {upload_id}.")
+        raise Rejected(
+            "upload_unknown", "Ce fichier n'a pas été reçu (ou plus) : envoyez-le à nouveau."
+        )
     if row[2] != row[1]:
         raise Rejected("invalid_file", "L'envoi du fichier n'est pas terminé.")
     digest = hashlib.sha256()
@@ -149,7 +151,10 @@ def document_attach(
     ):
         digest.update(chunk)
     if not row[3] or digest.hexdigest() != row[3].lower():
-        raise Rejected("invalid_file", "Le fichier reçu ne correspond pas à son empreinte sha256.")
+        raise Rejected(
+            "invalid_file",
+            "Le fichier reçu diffère du fichier envoyé (abîmé en route) : envoyez-le à nouveau.",
+        )
     kind = slot.value.get("kind")
     valid_until = None
     if kind == "payslips":
@@ -201,16 +206,22 @@ def _link_entity(ctx: Ctx) -> Entity:
     return ctx.link()  # type: ignore[return-value]
 
 
+NUR_UNKNOWN = (
+    "Ce numéro unique ne correspond à aucune demande à votre nom au fichier national : "
+    "vérifiez-le sur votre attestation d'enregistrement."
+)
+
+
 def link_create(ctx: Ctx, args: p.LinkCreateArgs, base_version: int | None) -> dict[str, Any]:
     try:
         number = nur_rules.normalize(args.nur)
     except nur_rules.InvalidNur as exc:
         raise Rejected("invalid_nur", str(exc)) from exc
     demand = _demand_by_nur(ctx, number)
-    if demand is None:
-        raise Rejected("nur_unknown", "Ce numéro unique n'existe pas au fichier national.")
-    if demand.owner != ctx.user:
-        raise Rejected("nur_not_yours", "Ce numéro unique appartient à une autre demande.")
+    if demand is None or demand.owner != ctx.user:
+        # PROTOCOL v3: one answer whether or not the number exists, so that no one learns from
+        # it that another applicant's number does.
+        raise Rejected("nur_unknown", NUR_UNKNOWN)
     link = _link_entity(ctx)
     origin = link.value.get("origin") if link.value.get("nur") == number else None
     ctx.put(
@@ -275,16 +286,8 @@ def application_create(ctx: Ctx, args: p.OfferArgs, base_version: int | None) ->
             server_value=_application_view(existing),
         )
     if refusal is not None and refusal.code == "dossier_incomplete":
-        kinds = {
-            e.id: e.value.get("kind") for e in ctx.store.owned(ctx.conn, demand.owner, "document")
-        }
-        listed = ", ".join(f"{sid} ({kinds.get(sid)})" for sid in refusal.missing)
-        raise Rejected(
-            "dossier_incomplete",
-            f"Dossier incomplet sur le fichier national : pièces à fournir ou à "
-            f"remplacer : {listed}.",
-            missing=list(refusal.missing),
-        )
+        # PROTOCOL v3: the message is words (no slot id, no code); `missing` keeps the ids.
+        raise Rejected("dossier_incomplete", refusal.message, missing=list(refusal.missing))
     if refusal is not None:
         raise Rejected(refusal.code, refusal.message)
     number = int(ctx.store.meta("app_seq", "0") or 0) + 1
@@ -311,16 +314,10 @@ def _slot(e: Entity) -> Slot:
     return Slot.from_value(e.id, e.value)
 
 
-def _rank(ctx: Ctx, offer_id: str) -> int:
-    """Other candidates ahead: a few seeded ones per offer, plus earlier live applications."""
-    seeded = int(hashlib.sha256(offer_id.encode()).hexdigest()[:4], 16) % 8
-    earlier = ctx.conn.execute(
-        "SELECT count(*) FROM entities WHERE type = 'application' AND deleted = 0 "
-        "AND json_extract(value, '$.offer_id') = ? "
-        "AND json_extract(value, '$.status') NOT IN ('withdrawn', 'refused')",
-        (offer_id,),
-    ).fetchone()[0]
-    return 1 + seeded + int(earlier)
+def _rank(ctx: Ctx, offer_id: str) -> int | None:
+    """The rank of a new application: none (PROTOCOL v3). The rank comes from the landlord's
+    commission (`/sandbox/v1/applications/{id}/decide`); before it there is only a queue."""
+    return None
 
 
 def _application_view_value(value: dict[str, Any]) -> dict[str, Any]:
@@ -337,7 +334,7 @@ def application_withdraw(
     app_id = args.application_id
     app = ctx.store.get(ctx.conn, "application", app_id)
     if app is None or app.owner != ctx.user or app.deleted:
-        raise Rejected("application_unknown", f"Candidature inconnue : {app_id}.")
+        raise Rejected("application_unknown", "Cette candidature n'existe pas.")
     if app.value.get("status") not in applying.OPEN_STATUSES:
         raise Rejected("not_withdrawable", "Cette candidature ne peut plus être retirée.")
     ctx.put(app, {**app.value, "status": "withdrawn"})
@@ -366,15 +363,41 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Arguments and demand fields in words, for the `invalid` messages (no wire key shown to people).
+_WORDS = {
+    "fields": "les modifications",
+    "email": "l'adresse électronique",
+    "phone": "le téléphone",
+    "address": "l'adresse",
+    "wished_communes": "les communes souhaitées",
+    "reference_income_cents": "le revenu fiscal de référence",
+    "nur": "le numéro unique",
+    "status": "l'état de la demande",
+    "first_filed_on": "la date de premier dépôt",
+    "renewed_on": "la date de renouvellement",
+    "expires_on": "la date d'expiration",
+    "radiation_code": "le motif de radiation",
+    "attestation_on": "la date d'attestation",
+    "version": "la version de la demande",
+    "slot_id": "la pièce",
+    "upload_id": "le fichier envoyé",
+    "offer_id": "l'offre",
+    "application_id": "la candidature",
+}
+
+
 def _invalid(exc: ValidationError) -> str:
-    first = exc.errors()[0]
-    where = ".".join(str(x) for x in first.get("loc", ())) or "args"
-    if first.get("type") == "extra_forbidden":
-        unknown = sorted(
-            {str(e["loc"][-1]) for e in exc.errors() if e["type"] == "extra_forbidden"}
-        )
-        return f"Champs non modifiables : {', '.join(unknown)}."
-    return f"Argument « {where} » manquant ou mal formé."
+    errors = exc.errors()
+    if errors[0].get("type") == "extra_forbidden":
+        keys = sorted({str(e["loc"][-1]) for e in errors if e["type"] == "extra_forbidden"})
+        named = [_WORDS[k] for k in keys if k in _WORDS]
+        if named and len(named) == len(keys):
+            return f"Ces informations ne se modifient pas ici : {', '.join(named)}."
+        return "Certaines informations envoyées ne se modifient pas ici."
+    named = [_WORDS[str(x)] for x in errors[0].get("loc", ()) if str(x) in _WORDS]
+    if named:
+        return f"Information manquante ou mal formée : {named[-1]}."
+    return "Les données de l'opération sont mal formées."
 
 
 def apply_mutation(
@@ -387,7 +410,10 @@ def apply_mutation(
 
     spec = p.MUTATIONS.get(name)
     if spec is None or spec.service != service:
-        return refused("unknown_mutation", f"Opération inconnue sur {service} : {name}.")
+        return refused(
+            "unknown_mutation",
+            "Ce service ne connaît pas cette opération : mettez l'application à jour.",
+        )
     if service == "sne" and ctx.demand() is None:
         return refused("no_account", "Aucun compte sur le fichier national de la demande.")
     rule = RULES[name]
@@ -395,7 +421,7 @@ def apply_mutation(
         if rule.before_args is not None:
             rule.before_args(ctx)
         if not isinstance(args, dict):
-            raise Rejected("invalid", "« args » doit être un objet.")
+            raise Rejected("invalid", "Les données de l'opération sont mal formées.")
         try:
             typed = spec.args.model_validate(args)
         except ValidationError as exc:
@@ -403,7 +429,9 @@ def apply_mutation(
         if spec.base_version and (
             not isinstance(base_version, int) or isinstance(base_version, bool)
         ):
-            raise Rejected("invalid", f"« base_version » est obligatoire pour {name}.")
+            raise Rejected(
+                "invalid", "La version lue de la demande manque : synchronisez puis recommencez."
+            )
         outcome = rule.handler(ctx, typed, base_version)
     except Rejected as r:
         return refused(r.code, r.message, r.status, **r.extra)
@@ -416,6 +444,15 @@ def apply_mutation(
 
 
 # --- date rules ----------------------------------------------------------------------------
+
+
+def radiate(
+    store: SandboxStore, conn: sqlite3.Connection, demand: Entity, code: str, on: dt.date
+) -> int:
+    """The demand radiated (`status`, `radiation_code`, `radiated_on`): a new version, which the
+    AL-in link's `sne_version` follows."""
+    value = {**demand.value, "status": "radiated", "radiation_code": code}
+    return put_demand(store, conn, demand, {**value, "radiated_on": on.isoformat()})
 
 
 def _due(conn: sqlite3.Connection, type_: str, where: str, day: str) -> list[str]:
@@ -446,9 +483,8 @@ def apply_date_rules(store: SandboxStore, conn: sqlite3.Connection, today: dt.da
         day,
     ):
         demand = store.get(conn, "demand", demand_id)
-        put_demand(
-            store, conn, demand, {**demand.value, "status": "radiated", "radiation_code": "RADREN"}
-        )
+        expired = dt.date.fromisoformat(demand.value["expires_on"])
+        radiate(store, conn, demand, "RADREN", expired + dt.timedelta(days=1))
     for offer_id in _due(
         conn,
         "offer",

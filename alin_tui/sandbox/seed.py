@@ -359,6 +359,7 @@ def household(
         "renewed_on": renewed_on.isoformat() if renewed_on else None,
         "expires_on": expires.isoformat(),
         "radiation_code": "RADREN" if radiated else None,
+        "radiated_on": (expires + dt.timedelta(days=1)).isoformat() if radiated else None,
         "attestation_on": (
             (first_filed + dt.timedelta(days=rng.randrange(3, 25))).isoformat()
             if attested

@@ -205,6 +205,11 @@ def _plan(
             marks = ", ".join("?" * len(places))
             clauses.append(f"{o}.commune IN ({marks})" if places else "0")
             params.extend(places)
+    if q.departments is not None:
+        codes = sorted(q.departments)
+        marks = ", ".join("?" * len(codes))
+        clauses.append(f"{o}.department IN ({marks})" if codes else "0")
+        params.extend(codes)
     if q.eligible_pairs is not None:
         pairs = sorted(q.eligible_pairs)
         marks = ", ".join("(?, ?)" for _ in pairs)

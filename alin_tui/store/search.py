@@ -3,7 +3,8 @@
 Matching folds case and accents, reads `-`, `'` and runs of spaces as one space, and `St`/`Ste`
 as `Saint`/`Sainte`, over reference, residence, address, commune and postal code (prefix match on
 every word). The score is the full-text relevance (bm25, higher is better; 0 without text).
-`closing_soon`: an open offer closing within 7 days of the server's today.
+`closing_soon`: an open offer closing within 7 days of the server's today. `in_territory`: the
+offer's department lies in what the demand's number covers (null when either is unknown).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from alin_tui.domain import eligibility
+from alin_tui.domain import eligibility, territory
 from alin_tui.domain.search import fold
 from alin_tui.store import applicant, sync_state
 from alin_tui.store.saved import closing_soon
@@ -60,6 +61,7 @@ def search(
     ).fetchall()
     wanted = fold(commune) if commune else None
     eligible = eligibility_of(conn, today)
+    covered = territory_of_demand(conn)
     out = []
     for id_, value, score in rows:
         offer = json.loads(value)
@@ -72,11 +74,21 @@ def search(
                 "eligible": eligible(offer),
                 "score": round(score, 4),
                 "closing_soon": closing_soon(offer.get("closes_on"), today, offer.get("status")),
+                "in_territory": (
+                    None if covered is None else covered.covers(offer.get("department"))
+                ),
             }
         )
         if len(out) >= limit:
             break
     return out
+
+
+def territory_of_demand(conn: sqlite3.Connection) -> territory.Territory | None:
+    """What the pulled demand's number (or the linked number) covers; None when unknown."""
+    data = applicant.load(conn, overlay=False)
+    number = (data.demand or {}).get("nur") or (data.link or {}).get("nur")
+    return territory.territory_of_number(number)
 
 
 def eligibility_of(conn: sqlite3.Connection, today: dt.date) -> Callable[[dict], bool | None]:

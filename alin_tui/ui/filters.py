@@ -1,5 +1,6 @@
 """The Offres filters: place, type, maximum rent, minimum surface, closing soon, under the
-ceiling only, and the sort. Returns the chosen query (or None when cancelled)."""
+ceiling only, in the demand's territory only, and the sort. Returns the chosen query with the
+two "only" switches (or None when cancelled)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ TYPOLOGIES = ("studio", "T1", "T2", "T3", "T4", "T5", "T6")
 CLOSING = (7, 14, 30)
 
 
-class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
+class FiltersDialog(Dialog[tuple[OfferQuery, bool, bool] | None]):
     DEFAULT_CSS = """
     FiltersDialog Select { margin-bottom: 1; }
     FiltersDialog Horizontal.pair > Label { padding-right: 2; }
@@ -30,10 +31,17 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
     """
 
     def __init__(
-        self, t: Translator, chosen: OfferQuery, eligible_only: bool, communes: list[str]
+        self,
+        t: Translator,
+        chosen: OfferQuery,
+        eligible_only: bool,
+        communes: list[str],
+        *,
+        territory_only: bool = False,
     ) -> None:
         super().__init__(t)
         self.chosen, self.eligible_only, self.communes = chosen, eligible_only, communes
+        self.territory_only = territory_only
 
     def compose(self) -> ComposeResult:
         t, q = self.t, self.chosen
@@ -89,6 +97,7 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
                 id="filter-sort",
             )
             yield Checkbox(t("filters.eligible_only"), self.eligible_only, id="filter-eligible")
+            yield Checkbox(t("filters.territory_only"), self.territory_only, id="filter-territory")
             yield Static(id="filters-error")
             with Horizontal(classes="buttons"):
                 yield Button(
@@ -104,7 +113,7 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
         if event.button.id == "filters-apply":
             self._apply()
         elif event.button.id == "filters-reset":
-            self.dismiss((OfferQuery(), False))
+            self.dismiss((OfferQuery(), False, False))
         else:
             self.dismiss(None)
 
@@ -128,4 +137,10 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool] | None]):
             closing_within_days=int(closing) or None,
             sort=self.query_one("#filter-sort", Select).value,
         )
-        self.dismiss((query, self.query_one("#filter-eligible", Checkbox).value))
+        self.dismiss(
+            (
+                query,
+                self.query_one("#filter-eligible", Checkbox).value,
+                self.query_one("#filter-territory", Checkbox).value,
+            )
+        )

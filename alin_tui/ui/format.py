@@ -207,3 +207,16 @@ def duration(seconds: float | None, lang: str) -> str:
         return f"{round(s / 60)}\u00a0min"
     hours, rest = divmod(s, 3600)
     return f"{hours}\u00a0h\u00a0{rest // 60:02d}"
+
+
+def place_the(place: object, lang: str) -> str:
+    """A department or region (`domain.territory.Place`) as a sentence names it: « le Rhône »,
+    « l'Île-de-France »; in English the name alone (Rhône, Île-de-France)."""
+    return str(getattr(place, "name" if _en(lang) else "the", DASH))
+
+
+def place_in(place: object, lang: str) -> str:
+    """Where something is: « dans le Rhône », « en Île-de-France », « à Paris »; "in Rhône"."""
+    if _en(lang):
+        return f"in {getattr(place, 'name', DASH)}"
+    return str(getattr(place, "locative", DASH))

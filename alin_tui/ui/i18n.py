@@ -103,6 +103,18 @@ class Translator:
 
         return format.date_short(day, self.lang)
 
+    def place_the(self, place: Any) -> str:
+        """« le Rhône » / "Rhône": a department or region as a sentence names it."""
+        from alin_tui.ui import format
+
+        return format.place_the(place, self.lang)
+
+    def place_in(self, place: Any) -> str:
+        """« dans le Rhône » / "in Rhône"."""
+        from alin_tui.ui import format
+
+        return format.place_in(place, self.lang)
+
     def time(self, moment: Any) -> str:
         from alin_tui.ui import format
 

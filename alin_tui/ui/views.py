@@ -15,7 +15,7 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from alin_tui.domain import applying, eligibility, lifecycle
+from alin_tui.domain import applying, eligibility, lifecycle, territory
 from alin_tui.domain import nur as nur_rules
 from alin_tui.domain.documents import KINDS, effective_state
 from alin_tui.domain.entities import Person
@@ -368,6 +368,41 @@ def eligible_pairs(model: ScreenModel) -> frozenset[tuple[str, str]]:
     )
 
 
+def demand_territory(model: ScreenModel) -> territory.Territory | None:
+    """What the demand's number covers (None without a number, or one that cannot be read)."""
+    number = (model.demand.nur if model.demand else None) or (
+        model.link.nur if model.link else None
+    )
+    return territory.territory_of_number(number)
+
+
+def offer_in_territory(model: ScreenModel, offer: dict[str, Any]) -> bool | None:
+    """Whether the offer lies in the demand's territory; None when either is unknown."""
+    covered = demand_territory(model)
+    return None if covered is None else covered.covers(offer.get("department"))
+
+
+def territory_departments(model: ScreenModel) -> frozenset[str] | None:
+    """The departments the demand covers: the "my territory only" filter as a set the store can
+    match in SQL (None: unknown, no filter)."""
+    covered = demand_territory(model)
+    return None if covered is None else covered.departments
+
+
+def territory_text(t: Translator, model: ScreenModel, o: dict[str, Any]) -> Text:
+    """« Seine-Saint-Denis (93) · hors du territoire de votre demande (le Rhône) »."""
+    place = territory.department(o.get("department"))
+    text = Text(clean(f"{place.name} ({place.code})" if place else o.get("department") or "—"))
+    covered = demand_territory(model)
+    inside = offer_in_territory(model, o)
+    if covered is not None and inside is False:
+        outside = t("territory.outside", demand_area=t.place_the(covered.place))
+        text.append(" · " + outside, style="bold red")
+    elif inside:
+        text.append(" · " + t("territory.inside"), style="green")
+    return text
+
+
 def ceiling_mark(t: Translator, e: eligibility.Eligibility) -> Text:
     if e.eligible is None:
         return Text(t("eligibility.unknown"), style="dim")
@@ -400,15 +435,18 @@ def offer_cells(
     t: Translator, model: ScreenModel, o: dict[str, Any], *, fresh: bool = False
 ) -> dict[str, Text]:
     """Every column the Offres list may show, for one offer. `fresh`: new to the saved search
-    just opened (marked « ✦ »)."""
+    just opened (marked « ✦ »); « ⊘ »: outside the demand's territory; « ✓ »: applied to."""
     e = offer_eligibility(model, o)
     floor = o.get("floor")
     commune = Text(clean(f"{o['commune']} ({o['postal_code']})"))
+    applied = any(
+        a.get("offer_id") == o["id"] and a.get("status") != "withdrawn" for a in model.applications
+    )
+    if not applied and offer_in_territory(model, o) is False:
+        commune = Text.assemble(("⊘ ", "bold red"), commune)  # outside the demand's territory
     if fresh:
         commune = Text.assemble(("✦ ", "cyan"), commune)
-    if any(
-        a.get("offer_id") == o["id"] and a.get("status") != "withdrawn" for a in model.applications
-    ):
+    if applied:
         commune = Text.assemble(("✓ ", "bold green"), commune)  # already applied to
     return {
         "commune": commune,
@@ -457,6 +495,7 @@ def offer_detail(t: Translator, model: ScreenModel, o: dict[str, Any]) -> list[t
         closes.append(" · " + t("saved.closing_soon"), style="bold yellow")
     grid.add_row(t("offres.closes"), closes)
     grid.add_row(t("eligibility.column"), Text(eligibility_text(t, e)))
+    grid.add_row(t("territory.department"), territory_text(t, model, o))
     return list(grid)
 
 
@@ -496,7 +535,25 @@ def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -
     if refusal.code == "application_limit":
         count = sum(1 for a in model.applications if a.get("status") in applying.OPEN_STATUSES)
         return t("refusal.application_limit", count=count)
+    if refusal.code == "out_of_territory":
+        return out_of_territory_text(t, refusal)
     return t(f"refusal.{refusal.code}")
+
+
+def out_of_territory_text(t: Translator, refusal: applying.Refusal) -> str:
+    """« offre dans la Seine-Saint-Denis, hors du territoire de votre demande (le Rhône) : il
+    faudrait une demande en Île-de-France »."""
+    place = territory.department(refusal.params.get("offer_department"))
+    covered = territory.territory_of_code(refusal.params.get("territory"))
+    needed = territory.territory_for_department(refusal.params.get("offer_department"))
+    if place is None or covered is None or needed is None:
+        return t("refusal.out_of_territory_unnamed")
+    return t(
+        "refusal.out_of_territory",
+        offer_in=t.place_in(place),
+        demand_area=t.place_the(covered.place),
+        needed_in=t.place_in(needed.place),
+    )
 
 
 def eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:

@@ -123,6 +123,7 @@ class OffresPane(Vertical):
         self.store_path = store_path
         self.chosen = OfferQuery()  # the filters and sort chosen in the dialog and by keys
         self.eligible_only = False
+        self.territory_only = False  # only the offers in the demand's territory
         self.typed = ""
         self.model: views.ScreenModel | None = None
         self.conn: sqlite3.Connection | None = None
@@ -173,6 +174,8 @@ class OffresPane(Vertical):
         q = self.chosen.overlay(parse_search(self.typed))
         if self.eligible_only and self.model is not None:
             q = dataclasses.replace(q, eligible_pairs=views.eligible_pairs(self.model))
+        if self.territory_only and self.model is not None:
+            q = dataclasses.replace(q, departments=views.territory_departments(self.model))
         return q
 
     def show(
@@ -251,6 +254,8 @@ class OffresPane(Vertical):
             parts.append(t("offres.closing_within", days=q.closing_within_days))
         if self.eligible_only:
             parts.append(t("offres.eligible_only"))
+        if self.territory_only:
+            parts.append(t("offres.territory_only"))
         parts.append(t("offres.sorted", sort=t(f"sort.{q.sort}")))
         self.query_one("#offers-info", Static).update(Text(" · ".join(parts)))
 
@@ -298,10 +303,13 @@ class OffresPane(Vertical):
         def done(result: Any) -> None:
             if result is None:
                 return
-            self.chosen, self.eligible_only = result
+            self.chosen, self.eligible_only, self.territory_only = result
             self.reload(keep=True)
 
-        self.app.push_screen(FiltersDialog(self.t, self.chosen, self.eligible_only, communes), done)
+        dialog = FiltersDialog(
+            self.t, self.chosen, self.eligible_only, communes, territory_only=self.territory_only
+        )
+        self.app.push_screen(dialog, done)
 
     # --- saved searches ---------------------------------------------------------------------
 
@@ -402,7 +410,7 @@ class OffresPane(Vertical):
             max_rent_cents=search.max_rent_cents,
             sort=self.chosen.sort,
         )
-        self.eligible_only = False  # the search counted every matching offer
+        self.eligible_only = self.territory_only = False  # the search counted every match
         self.typed = search.text
         with self.search.prevent(Input.Changed):
             self.search.value = search.text

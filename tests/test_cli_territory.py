@@ -1,0 +1,41 @@
+"""`alin-tui apply` refuses, before anything is queued, an offer outside the territory of the
+demand (PROTOCOL v3 `out_of_territory`, §8: the code on stdout, exit 3, words on stderr), and
+`offers search --json` says which offers are in it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import Cli
+
+
+def test_apply_refuses_an_offer_outside_the_demands_territory_locally(sandbox, tmp_path: Path):
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("complet").returncode == 0  # a demand in the Rhône (number 069…)
+    assert cli.run("sync", "--once").returncode == 0
+    offers = json.loads(cli.run("offers", "search", "--json", "--limit", "1000").stdout)
+    by_department = {o["department"]: o for o in offers}
+    assert by_department["93"]["in_territory"] is False
+    assert by_department["69"]["in_territory"] is True
+    assert all(o["in_territory"] is (o["department"] == "69") for o in offers)
+
+    outside = by_department["93"]["id"]
+    r = cli.run("apply", outside, ALIN_SERVER="http://127.0.0.1:9")  # no network needed
+    assert (r.returncode, r.stdout.strip()) == (3, "out_of_territory")
+    assert "dans la Seine-Saint-Denis" in r.stderr and "(le Rhône)" in r.stderr
+    assert "en Île-de-France" in r.stderr  # the demand that would be needed
+    assert "out_of_territory" not in r.stderr and "93" not in r.stderr
+    r = cli.run("apply", outside, "--lang", "en")
+    assert r.stdout.strip() == "out_of_territory" and "in Seine-Saint-Denis" in r.stderr
+    assert cli.status()["sync"]["pending"] == 0  # nothing queued
+
+    assert cli.run("apply", by_department["69"]["id"]).returncode == 0
+
+
+def test_in_territory_is_null_without_a_demand_number(sandbox, tmp_path: Path):
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("brouillon").returncode == 0  # a draft, no number
+    assert cli.run("sync", "--once").returncode == 0
+    offers = json.loads(cli.run("offers", "search", "--json", "--limit", "20").stdout)
+    assert offers and all(o["in_territory"] is None for o in offers)
