@@ -60,10 +60,12 @@ def test_a_111_number_covers_nothing_outside_ile_de_france(department) -> None:
     assert territory.in_territory(PARIS_NUMBER, department) is False
 
 
-def test_an_ile_de_france_department_number_covers_the_region_too() -> None:
-    """DOMAIN.md: in Île-de-France one demand covers the region, whatever code it was given."""
+def test_only_the_regional_111_number_covers_the_region() -> None:
+    """PROTOCOL.md §3: the territory is the demand's department, the Île-de-France region for a
+    number starting 111 (Île-de-France numbers are regional; a 093 number covers the 93 only)."""
     covered = territory.territory_of_number("0931023517879GDPUB")
-    assert covered is not None and covered.kind == "region" and covered.departments == set(IDF)
+    assert covered is not None and covered.kind == "department" and covered.departments == {"93"}
+    assert territory.in_territory("0931023517879GDPUB", "75") is False
 
 
 def test_corsica_has_two_departments() -> None:

@@ -137,7 +137,8 @@ def territory_of_code(code: str | None) -> Territory | None:
         return region_territory(IDF_REGION)
     if len(code) != 3 or not (code.startswith("0") or code.startswith("97")):
         return None
-    return territory_for_department(code)
+    found = department(code)  # PROTOCOL.md §3: the department; only « 111 » is the region
+    return None if found is None else Territory("department", found, frozenset({found.code}))
 
 
 def territory_of_number(number: str | None) -> Territory | None:
