@@ -23,7 +23,11 @@ async def _shoot(store: Path, out: Path, lang: str) -> list[Path]:
     shots = [
         (tab, size, (str(i + 1),)) for size in ((80, 24), (120, 40)) for i, tab in enumerate(TABS)
     ]
-    shots += [("offre", (80, 24), ("3", "down", "enter")), ("candidater", (80, 24), ("3", "a"))]
+    shots += [
+        ("offre", (80, 24), ("3", "down", "enter")),
+        # the demo household is in the Rhône: an offer of its territory, then `a`
+        ("candidater", (80, 24), ("3", "slash", *"lyon", "escape", "a")),
+    ]
     # saving a search for alerts: `/evry`, Esc, then `m`
     shots += [("recherche", (80, 24), ("3", "slash", *"evry", "escape", "m"))]
     for name, size, keys in shots:
