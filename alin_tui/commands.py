@@ -418,7 +418,10 @@ def cmd_offers(args: argparse.Namespace) -> int:
         _out(results)
         return EXIT_OK
     if not results:
-        print(t("cli_msg.no_offer"))
+        from alin_tui.store import offers as offer_store
+
+        never = offer_store.count(db, include_closed=True) == 0
+        print(t("cli_msg.never_synced") if never else t("cli_msg.no_offer"))
     for line in offer_lines(results, t):
         print(line)
     return EXIT_OK
@@ -447,6 +450,8 @@ def offer_lines(offers, t) -> list[str]:
             rent=t.money(o["rent_cents"] + o["charges_cents"]),
             eligible=eligible.get(o.get("eligible"), ""),
         ).rstrip()
+        if o.get("in_territory") is False:
+            line += "  " + t("cli_msg.offer_outside")
         if o.get("closing_soon"):
             line += "  " + t("cli_msg.offer_closing", date=t.date(o.get("closes_on")))
         lines.append(line)
@@ -463,7 +468,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from alin_tui.faults import fault
 
     fault("after_outbox_commit")
-    return _outcome(outcome, "offer", db, t)
+    return _outcome(outcome, "offer", db, t, offer=(args.offer_id, settings.max_applications))
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:
@@ -475,16 +480,21 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     return _outcome(actions.withdraw(db, args.application_id), "application", db, t)
 
 
-def _outcome(outcome, what: str, db, t) -> int:
+def _outcome(outcome, what: str, db, t, *, offer: tuple[str, int] | None = None) -> int:
     if outcome.unknown is not None:
         key = "cli_msg.offer_unknown" if what == "offer" else "cli_msg.application_unknown"
         _error(t, t(key, id=outcome.unknown))
         return EXIT_USAGE
     if outcome.refusal is not None:
-        from alin_tui.ui.views import read_screen_model, refusal_text
+        from alin_tui.ui.views import apply_state, read_screen_model, refusal_text
 
-        print(outcome.refusal.code)  # PROTOCOL.md §8: the code, for scripts
-        _error(t, refusal_text(t, outcome.refusal, read_screen_model(db)))
+        print(outcome.refusal.code)  # PROTOCOL.md §8: the first code, for scripts
+        model = read_screen_model(db)
+        if offer is not None:  # every reason at once, as the app's detail gives them
+            _, words = apply_state(db, t, model, *offer)
+        else:
+            words = refusal_text(t, outcome.refusal, model)
+        _error(t, words)
         return EXIT_REFUSED
     if outcome.dropped:
         print(t("cli_msg.queued_dropped"))

@@ -75,7 +75,7 @@ async def test_the_detail_names_the_territory_and_the_apply_button_says_why(stor
         text = words(app)
         assert "Département Seine-Saint-Denis (93) · hors du territoire de votre demande" in text
         assert app.screen.can_apply[1] == (
-            "Candidature impossible pour l'instant : offre dans la Seine-Saint-Denis, hors du "
+            "Candidature impossible : offre dans la Seine-Saint-Denis, hors du "
             "territoire de votre demande (le Rhône) : il faudrait une demande en Île-de-France"
         )
         assert "offre dans la Seine-Saint-Denis" in text and "en Île-de-France" in text
@@ -146,3 +146,41 @@ async def test_an_ile_de_france_demand_sees_the_whole_region_in_its_territory(st
         await settle(app, pilot)
         kept = {department(app, k) for k, _ in rows(app)}
         assert kept <= {"75", "77", "78", "91", "92", "93", "94", "95"} and len(kept) > 3
+
+
+async def test_t_hides_the_offers_outside_and_the_help_explains_the_signs(store_of) -> None:
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await settle(app, pilot)
+        everything = offer_list(app).source.total
+        await pilot.press("t")
+        await settle(app, pilot)
+        inside = offer_list(app).source.total
+        assert 0 < inside < everything
+        assert all(department(app, k) == "69" for k, _ in rows(app))
+        await pilot.press("t")
+        await settle(app, pilot)
+        assert offer_list(app).source.total == everything
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        text = words(app)
+        assert "⊘ hors du territoire de votre demande" in text and "t les masque" in text
+
+
+async def test_a_server_refusal_reads_in_english_in_the_english_app(store_of) -> None:
+    from alin_tui.ui.dialogs import server_words
+    from alin_tui.ui.i18n import Translator
+
+    result = {"code": "nur_unknown", "message": "Ce numéro unique ne correspond à aucune demande"}
+    assert server_words(Translator("fr"), result).startswith("Ce numéro unique")
+    english = server_words(Translator("en"), result)
+    assert (
+        english.startswith("This unique number matches no demand") and "nur_unknown" not in english
+    )
+    missing = {"code": "dossier_incomplete", "message": "…", "missing": ["a", "b"]}
+    assert "2 document(s)" in server_words(Translator("en"), missing)
+    assert (
+        server_words(Translator("en"), {"code": "brand_new"})
+        == "The server refused this operation."
+    )

@@ -39,3 +39,26 @@ def test_in_territory_is_null_without_a_demand_number(sandbox, tmp_path: Path):
     assert cli.run("sync", "--once").returncode == 0
     offers = json.loads(cli.run("offers", "search", "--json", "--limit", "20").stdout)
     assert offers and all(o["in_territory"] is None for o in offers)
+
+
+def test_every_reason_is_said_and_the_text_search_marks_the_offers_outside(
+    sandbox, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("demo").returncode == 0  # Île-de-France (111…), dossier incomplete
+    assert cli.run("sync", "--once").returncode == 0
+    tours = json.loads(cli.run("offers", "search", "tours", "--json", "--limit", "1").stdout)[0]
+    r = cli.run("apply", tours["id"])
+    assert (r.returncode, r.stdout.strip()) == (3, "dossier_incomplete")  # the first, for scripts
+    assert "dossier incomplet" in r.stderr and "hors du territoire" in r.stderr  # both, for people
+    text = cli.run("offers", "search", "tours", "--limit", "1").stdout
+    assert "⊘ hors du territoire de votre demande" in text
+    inside = cli.run("offers", "search", "bobigny", "--limit", "1").stdout
+    assert "⊘" not in inside
+    english = cli.run("--lang", "en", "offers", "search", "tours", "--limit", "1").stdout
+    assert "outside your demand's territory" in english
+
+
+def test_a_store_never_synced_says_so_instead_of_no_match(tmp_path: Path) -> None:
+    r = Cli(tmp_path / "data", None).run("offers", "search", "lyon")
+    assert r.returncode == 0 and "jamais été synchronisé" in r.stdout

@@ -340,6 +340,7 @@ class AlinApp(App[SwitchProfile | None]):
             (offres.action_filters, "filters"),
             (offres.action_sort, "sort"),
             (offres.action_eligible, "eligible"),
+            (offres.action_territory, "territory"),
         ):
             yield SystemCommand(t(f"keys.{key}"), t(f"palette.{key}"), in_offres(action))
         yield SystemCommand(

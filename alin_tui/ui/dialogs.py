@@ -261,7 +261,7 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
                             t(
                                 "attention.refused",
                                 name=t(f"operation.{row.name}"),
-                                message=clean(result.get("message")),
+                                message=server_words(t, result),
                             )
                         ),
                         classes="item",
@@ -389,3 +389,15 @@ class SlotPickerDialog(Dialog[str | None]):
     def on_option_list_option_selected(self, event) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+
+def server_words(t: Translator, result: dict) -> str:
+    """Why the server refused, for people: its own sentence (it speaks French), or in another
+    language the catalog's sentence for its code; never the code itself."""
+    message = clean(result.get("message") or "")
+    if t.lang == "fr" and message:
+        return message
+    code = str(result.get("code") or "")
+    key = f"server_refusal.{code}"
+    words = t(key, count=len(result.get("missing") or []))
+    return words if words != key else message or t("server_refusal.other")

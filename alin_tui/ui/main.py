@@ -178,6 +178,14 @@ class MainScreen(Screen[None]):
             (t("help.this_tab", tab=t(f"tabs.{tab}")), describe(self.app, t, here_bindings)),
             (t("help.everywhere"), nav + describe(self.app, t, everywhere)),
         ]
+        if tab == "offres":  # what the marks of the list mean
+            legend = [
+                (t("help.mark_territory"), t("help.mark_territory_text")),
+                (t("help.mark_fresh"), t("help.mark_fresh_text")),
+                (t("help.mark_soon"), t("help.mark_soon_text")),
+                (t("help.mark_applied"), t("help.mark_applied_text")),
+            ]
+            sections.insert(1, (t("help.marks"), legend))
         self.app.push_screen(HelpScreen(t, sections))
 
     # --- what the user chose --------------------------------------------------------------

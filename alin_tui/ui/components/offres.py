@@ -106,6 +106,7 @@ class OffresPane(Vertical):
         Binding("f", "filters", "keys.filters", id="filters"),
         Binding("s", "sort", "keys.sort", id="sort"),
         Binding("e", "eligible", "keys.eligible", id="eligible-only"),
+        Binding("t", "territory", "keys.territory", show=False, id="territory-only"),
         Binding("m", "save_search", "saved.key_save", show=False, id="search-save"),
         Binding("n", "saved_searches", "saved.key_open", show=False, id="searches-open"),
         Binding("escape", "clear", "keys.clear_search", show=False, id="search-clear"),
@@ -293,6 +294,11 @@ class OffresPane(Vertical):
 
     def action_eligible(self) -> None:
         self.eligible_only = not self.eligible_only
+        self.reload(keep=True)
+
+    def action_territory(self) -> None:
+        """`t`: only the offers of the demand's territory (those marked « ⊘ » hidden), or all."""
+        self.territory_only = not self.territory_only
         self.reload(keep=True)
 
     def action_filters(self) -> None:
