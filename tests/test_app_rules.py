@@ -29,7 +29,8 @@ def stores(tmp_path_factory) -> dict[str, Path]:
         ("numero", "Numéro obtenu sur AL-in", "créez un compte et saisissez le numéro", "2 —"),
         ("demo", "Dossier incomplet", "déposez ou remplacez les pièces", "3 —"),
         ("complet", "Prêt à candidater", "Sur AL-in : choisissez une offre", "3 —"),
-        ("foyer-01", "Demande radiée", "nouvelle demande", "3 —"),
+        # radiated: no starting situation beside it, but what was lost (issue 12)
+        ("foyer-01", "Demande radiée", "nouvelle demande", "ancienneté perdue"),
     ],
 )
 async def test_ma_demande_says_the_stage_the_next_step_and_the_situation(

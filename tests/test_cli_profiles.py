@@ -402,3 +402,21 @@ def test_a_narrow_terminal_gets_one_block_per_household_wrapped_at_words(advisor
         assert len(line) < 60
     words = " ".join(lines).split()
     assert "l'échéance." in words and "demande" in words
+
+
+def test_a_radiated_demand_is_shown_as_what_it_is(sandbox, tmp_path: Path) -> None:
+    """DOMAIN.md: the reason in words, the date, seniority lost, what to do now; never « dossier
+    complet » or « situation à jour » beside it."""
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("foyer-01").returncode == 0  # radiated for want of renewal (RADREN)
+    assert cli.run("sync", "--once").returncode == 0
+    text = cli.run("status").stdout
+    assert re.search(r"radiée le \d+ \w+ \d{4} : faute de renouvellement dans les délais", text)
+    assert "ancienneté perdue" in text and "n'est plus valable" in text
+    assert "Déposer une nouvelle demande" in text
+    for contradiction in ("complet", "à jour sur AL-in", "Situation de départ", "RADREN"):
+        assert contradiction not in text.split("Synchronisation")[0], contradiction
+    english = cli.run("--lang", "en", "status").stdout
+    assert "cancelled on" in english and "seniority lost" in english
+    html = cli.run("export", "--format", "html").stdout
+    assert "ancienneté perdue" in html and "Dossier complet" not in html

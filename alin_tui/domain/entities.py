@@ -32,6 +32,7 @@ class Demand:
     version: int
     reference_income_cents: int | None = None
     attestation_on: dt.date | None = None
+    radiated_on: dt.date | None = None
 
     @classmethod
     def from_value(cls, value: Mapping[str, Any]) -> Demand:
@@ -45,6 +46,7 @@ class Demand:
             version=int(value.get("version") or 0),
             reference_income_cents=value.get("reference_income_cents"),
             attestation_on=_date(value.get("attestation_on")),
+            radiated_on=_date(value.get("radiated_on")),
         )
 
 

@@ -151,6 +151,8 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
     grid = _Rows()
     grid.add_row(t("demande.stage"), Text(t(f"stage.{standing.stage}"), style="bold"))
     grid.add_row(t("demande.next_step"), Text(t(f"next_step.{standing.next_step}")))
+    if demand is not None and demand.status == "radiated":
+        return radiated_overview(t, model, grid)
     if standing.situation is not None:
         grid.add_row(t("situation.label"), Text(t(f"situation.{standing.situation}")))
     number = demand.nur if demand else (link.nur if link else None)
@@ -201,6 +203,35 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
         )
     open_apps = [a for a in model.applications if a.get("status") in applying.OPEN_STATUSES]
     grid.add_row(t("tabs.candidatures"), Text(t("demande.applications", count=len(open_apps))))
+    return list(grid)
+
+
+RADIATION_CODES = ("RADATT", "RADABA", "RADCON", "RADIRR", "RADREN")
+
+
+def radiated_overview(t: Translator, model: ScreenModel, grid: _Rows) -> list[tuple[str, Text]]:
+    """A radiated demand as what it is (DOMAIN.md): the reason in words, the date, the seniority
+    lost, the number that will not come back; never « dossier complet » or « situation à jour »
+    beside it (nothing else of the old demand counts any more)."""
+    demand = model.demand
+    code = demand.radiation_code if demand.radiation_code in RADIATION_CODES else "other"
+    reason = t(f"radiation.{code}")
+    when = (
+        t("radiation.on", date=t.date(demand.radiated_on), reason=reason)
+        if demand.radiated_on
+        else reason
+    )
+    grid.add_row(t("demande.status"), Text(t("radiation.status", what=when), style="bold red"))
+    try:
+        number = nur_rules.display(demand.nur)
+    except nur_rules.InvalidNur:
+        number = clean(demand.nur)
+    grid.add_row(t("demande.nur"), Text(t("radiation.old_number", number=number)))
+    if demand.first_filed_on is not None:
+        key = "radiation.seniority_kept" if code == "RADATT" else "radiation.seniority_lost"
+        grid.add_row(
+            t("demande.first_filed"), Text(t(key, date=t.date(demand.first_filed_on)), style="bold")
+        )
     return list(grid)
 
 
