@@ -116,6 +116,19 @@ class Parser(argparse.ArgumentParser):
         self.exit(1, f"{line}\n{t('cli.see_help', prog=self.prog)}\n")
 
 
+def _group(parent: argparse.ArgumentParser, dest: str, t) -> Callable:
+    """A command made of sub-commands (`offers search|save…`, `profiles list|add…`): returns
+    the function that adds one, with its help and the common options."""
+    children = parent.add_subparsers(dest=dest, metavar=t(f"cli.{dest}"), required=True)
+
+    def child(name: str, help_key: str) -> argparse.ArgumentParser:
+        p = children.add_parser(name, help=t(help_key), description=t(help_key))
+        _common(p, t, suppress=True)
+        return p
+
+    return child
+
+
 def build_parser(t=None) -> argparse.ArgumentParser:
     """The whole command line, its help in the language of `t` (a Translator)."""
     if t is None:
@@ -180,15 +193,7 @@ def build_parser(t=None) -> argparse.ArgumentParser:
     status = command("status", "cli.status")
     status.add_argument("--json", action="store_true", help=t("cli.json"))
 
-    offers = command("offers", "cli.offers")
-    offers_sub = offers.add_subparsers(
-        dest="offers_command", metavar=t("cli.offers_command"), required=True
-    )
-
-    def offers_command(name: str, help_key: str) -> argparse.ArgumentParser:
-        p = offers_sub.add_parser(name, help=t(help_key), description=t(help_key))
-        _common(p, t, suppress=True)
-        return p
+    offers_command = _group(command("offers", "cli.offers"), "offers_command", t)
 
     search = offers_command("search", "cli.offers_search")
     search.add_argument(
@@ -229,15 +234,7 @@ def build_parser(t=None) -> argparse.ArgumentParser:
         "application_id", metavar=_m(t, "APPLICATION_ID"), help=t("cli.withdraw_application")
     )
 
-    profiles = command("profiles", "cli.profiles")
-    profiles_sub = profiles.add_subparsers(
-        dest="profiles_command", metavar=t("cli.profiles_command"), required=True
-    )
-
-    def profiles_command(name: str, help_key: str) -> argparse.ArgumentParser:
-        p = profiles_sub.add_parser(name, help=t(help_key), description=t(help_key))
-        _common(p, t, suppress=True)
-        return p
+    profiles_command = _group(command("profiles", "cli.profiles"), "profiles_command", t)
 
     listing = profiles_command("list", "cli.profiles_list")
     listing.add_argument("--json", action="store_true", help=t("cli.json"))
