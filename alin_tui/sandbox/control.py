@@ -140,6 +140,14 @@ def _store(request: Request) -> SandboxStore:
     return request.app.state.store
 
 
+def _application(store: SandboxStore, conn, application_id: str) -> Entity:
+    """The application a control route acts on, or 404."""
+    app = store.get(conn, "application", application_id)
+    if app is None or app.deleted:
+        raise ApiError(404, "not_found", "Cette candidature n'existe pas.")
+    return app
+
+
 def _view(e: Entity) -> dict[str, Any]:
     return {"id": e.id, "version": e.version, "value": e.value}
 
@@ -292,9 +300,7 @@ def advance(
     store = _store(request)
     today = ensure_date_rules(store)
     with store.write() as conn:
-        app = store.get(conn, "application", application_id)
-        if app is None or app.deleted:
-            raise ApiError(404, "not_found", f"Candidature inconnue : {application_id}.")
+        app = _application(store, conn, application_id)
         status = app.value.get("status")
         if status not in applying.OPEN_STATUSES:
             raise ApiError(409, "not_advanceable", f"Statut final : {status}.")
@@ -340,9 +346,7 @@ def decide(_: Admin, application_id: str, body: DecideRequest, request: Request)
     store = _store(request)
     today = ensure_date_rules(store)
     with store.write() as conn:
-        app = store.get(conn, "application", application_id)
-        if app is None or app.deleted:
-            raise ApiError(404, "not_found", f"Candidature inconnue : {application_id}.")
+        app = _application(store, conn, application_id)
         status = app.value.get("status")
         if status != "examined":
             raise ApiError(
