@@ -275,6 +275,11 @@ class AlinApp(App[SwitchProfile | None]):
 
         main = self.main
         event = message.event
+        self.syncing = isinstance(event, CycleStarted) or (
+            self.syncing and isinstance(event, UploadProgress)
+        )
+        if not main.is_mounted:
+            return  # the screen's own first refresh comes with its mount
         if isinstance(event, UploadProgress):
             from alin_tui.ui.components.pieces import PiecesPane
 
@@ -285,12 +290,9 @@ class AlinApp(App[SwitchProfile | None]):
                 self._status_shown_at = now
                 main.show_status()
             return
-        self.syncing = isinstance(event, CycleStarted)
         if self.syncing:
             main.show_status()
             return
-        if not main.is_mounted:
-            return  # the screen's own first refresh comes with its mount
         report = getattr(event, "report", None)
         main.refresh_views(offers_changed=bool(report is not None and report.changes))
         main.alert_new_offers()  # offers arrived for a saved search: announced once each

@@ -118,7 +118,8 @@ class MainScreen(Screen[None]):
 
     def show_status(self) -> None:
         line, kind = views.sync_line(self.conn, self.t, syncing=self.app.syncing)
-        self.query_one(StatusLine).show(line, kind)
+        for status in self.query(StatusLine):  # none yet while the screen is being composed
+            status.show(line, kind)
 
     # --- navigation -----------------------------------------------------------------------
 
