@@ -53,6 +53,21 @@ class Application(_Doc):
     queued: bool
 
 
+class Seniority(_Doc):
+    since: dt.date
+    months: int = Field(ge=0)
+    department: str | None
+    abnormal_delay_months: int | None
+    abnormal_delay_confirmed: bool | None
+    abnormal_delay_reached_on: dt.date | None
+    dalo_possible: bool | None  # the delay is passed: a DALO appeal is possible
+
+
+class Radiation(_Doc):
+    code: str | None  # RADATT, RADABA, RADCON, RADIRR, RADREN
+    on: dt.date | None
+
+
 class StatusDocument(_Doc):
     """`alin-tui status --json`."""
 
@@ -65,6 +80,19 @@ class StatusDocument(_Doc):
     renewal_due_on: dt.date | None
     drop_folder: str
     sync: Sync
+    lifecycle: Literal[
+        "no_demand",
+        "draft",
+        "number_without_account",
+        "registered",
+        "active",
+        "renewal_due",
+        "radiated",
+    ]
+    situation: Literal[1, 2, 3] | None  # the starting situation of the April 2021 notice
+    attestation_on: dt.date | None
+    seniority: Seniority | None
+    radiation: Radiation | None
     applications: list[Application]
 
 

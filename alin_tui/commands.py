@@ -380,7 +380,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         from alin_tui.sync.status import status_json
 
-        _out(status_json(db, settings.drop_folder))
+        _out(status_json(db, settings.drop_folder, settings.renewal_window_days))
         return EXIT_OK
     from alin_tui.status_text import status_lines
 
@@ -650,6 +650,7 @@ def cmd_app(args: argparse.Namespace) -> int:
                     staging=settings.staging,
                     lang=settings.lang,
                     max_applications=settings.max_applications,
+                    renewal_window_days=settings.renewal_window_days,
                     theme=theme,
                     low_bandwidth=settings.low_bandwidth,
                     keymap=dict(settings.keymap),

@@ -63,6 +63,8 @@ class Settings(BaseSettings):
     keymap: dict[str, str] = Field(default_factory=dict)
     # The cap on simultaneous applications is not confirmed by public sources: configurable.
     max_applications: int = Field(default=3, ge=0)
+    # Renewal opens this many days before expiry (60 is not confirmed by public sources).
+    renewal_window_days: int = Field(default=60, ge=1, le=365)
     # Network shares often deliver no change events: poll the drop folder every second instead.
     drop_folder_polling: bool = False
 

@@ -43,6 +43,7 @@ FIELDS = (
     "mouse",
     "keymap",
     "max_applications",
+    "renewal_window_days",
     "drop_folder_polling",
 )
 CLI_OPTIONS = ("server", "data_dir", "profile", "lang", "theme", "low_bandwidth", "mouse")

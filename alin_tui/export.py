@@ -115,19 +115,13 @@ def build_summary(conn: sqlite3.Connection, t, *, now: dt.datetime | None = None
 
     demand: list[Row] = []
     next_step_label = t("demande.next_step")
-    first_filed_label = t("demande.first_filed")
     for label, value in views.overview(t, model):
         if label == next_step_label:
             step = model.standing.next_step
             demand.append(Row(label, t(f"export.next_step.{step}")))
             demand.append(Row(t("export.where"), t(f"export.site.{model.standing.site}")))
             continue
-        shown = value.plain
-        filed = model.demand.first_filed_on if model.demand else None
-        if label == first_filed_label and filed and model.demand.status != "radiated":
-            months = t("export.months", count=_months_between(filed, model.today))
-            shown = f"{shown} ({months})"
-        demand.append(Row(label, shown, alert="red" in str(value.style)))
+        demand.append(Row(label, value.plain, alert="red" in str(value.style)))
 
     person_of_slot = {s.slot_id: s.person_id for s in model.slots}
     states = {s.slot_id: effective_state(s.state, s.valid_until, model.today) for s in model.slots}
@@ -192,13 +186,6 @@ def build_summary(conn: sqlite3.Connection, t, *, now: dt.datetime | None = None
         words=words,
         footer=t("export.footer"),
     )
-
-
-def _months_between(start: dt.date, today: dt.date) -> int:
-    months = (today.year - start.year) * 12 + today.month - start.month
-    if today.day < start.day:
-        months -= 1
-    return max(0, months)
 
 
 def _pair(summary: Summary, label: str, value: str) -> str:

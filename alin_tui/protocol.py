@@ -73,6 +73,10 @@ class DemandValue(_Model):
     address: Text | None = None
     wished_communes: list[ShortText] = Field(default_factory=list, max_length=50)
     reference_income_cents: int | None = Field(default=None, ge=0)
+    # The income of year N-1, declared when it dropped by 10 % or more from N-2 (then it counts).
+    income_n1_cents: int | None = Field(default=None, ge=0)
+    # married | pacs: one joint tax return (one notice covers both); cohabiting: one each.
+    couple_status: Literal["married", "pacs", "cohabiting"] | None = None
     version: int = Field(ge=0)
 
 
@@ -82,6 +86,8 @@ class PersonValue(_Model):
     role: Literal["applicant", "spouse", "child", "other"]
     birth_date: dt.date | None = None
     situation: Literal["employee", "self_employed", "retired", "student", "jobseeker", "none"]
+    disability: bool = False  # holds a disability card: the household moves up one category
+    tax_dependant: bool = False  # attached to the household's tax return (a child under 25)
 
 
 DocumentKind = Literal[
@@ -103,6 +109,8 @@ class DocumentValue(_Model):
     state: Literal["missing", "received", "accepted", "rejected", "expired"]
     reason: Text | None = None
     valid_until: dt.date | None = None
+    pay_period: Annotated[str, StringConstraints(max_length=10)] | None = None  # payslips: YYYY-MM
+    covers: list[Id] = Field(default_factory=list, max_length=20)  # a joint tax notice: both
 
 
 class LinkValue(_Model):

@@ -30,7 +30,7 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
         sync_line,
     )
 
-    model = read_screen_model(conn)
+    model = read_screen_model(conn, settings.renewal_window_days)
     sync = read_sync(conn)
     if any(p.role == "applicant" for p in model.persons):
         yield t("status_text.title", name=applicant_name(t, model), profile=settings.profile)
@@ -64,7 +64,8 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
             )
             cause = t(f"status_text.cause_{b.cause}")
             reason = clean(b.reason or "")
-            line = t("status_text.piece", person=who, piece=t(f"kind.{b.kind}"), cause=cause)
+            piece = row.piece.plain if row is not None else t(f"kind.{b.kind}")
+            line = t("status_text.piece", person=who, piece=piece, cause=cause)
             if reason:
                 line += " " + t("status_text.because", reason=reason)
             if row is not None and row.valid_until.plain and b.cause == "expired":
@@ -83,6 +84,8 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
             if rank and rank != "—":
                 line += " " + t("status_text.rank", rank=rank)
             yield "  - " + line
+            if app.explain:
+                yield "    " + app.explain
 
     yield ""
     text, kind = sync_line(conn, t)

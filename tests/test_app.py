@@ -134,24 +134,24 @@ async def test_renewing_asks_first_and_a_renewal_too_early_says_why_without_aski
     store_of,
 ) -> None:
     from alin_tui.store import outbox
-    from alin_tui.ui.dialogs import ConfirmDialog
+    from alin_tui.ui.renewal import RenewalWizard
 
     app = AlinApp(store_of("renouvellement"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        assert isinstance(app.screen, ConfirmDialog)
+        assert isinstance(app.screen, RenewalWizard)
         await pilot.press("escape")
         await settle(app, pilot)
         assert outbox.rows(app.conn) == []
-        await pilot.press("ctrl+n", "enter")
+        await pilot.press("ctrl+n", "enter", "enter", "enter", "enter", "enter")
         await settle(app, pilot)
         assert [r.name for r in outbox.rows(app.conn)] == ["demand.renew"]
     app = AlinApp(store_of("complet"), session=None)  # renewal due in June 2027
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        assert not isinstance(app.screen, ConfirmDialog)
+        assert not isinstance(app.screen, RenewalWizard)
         shown = [n.message for n in app._notifications]
         assert any("60 jours avant l'échéance" in m for m in shown), shown
 

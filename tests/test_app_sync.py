@@ -100,7 +100,8 @@ async def test_renewal_is_queued_from_the_app_and_refused_locally_when_too_early
         app = AlinApp(store, session=session)
         async with app.run_test(size=(100, 34)) as pilot:
             await _run(app, pilot)
-            await pilot.press("ctrl+n", "enter")  # renewing asks first
+            # renewing asks first: four checks, then renew
+            await pilot.press("ctrl+n", "enter", "enter", "enter", "enter", "enter")
             await pilot.pause()
             await _run(app, pilot)
             await _run(app, pilot)

@@ -54,7 +54,13 @@ def test_registration_needs_only_the_identity_document() -> None:
 
 
 def test_validity_rules() -> None:
-    assert docs.payslips_valid_until(dt.date(2026, 9, 1)) == dt.date(2026, 11, 30)
+    # From the pay period, not the day received: September's slips count until 31 December.
+    assert docs.payslips_valid_until(dt.date(2026, 9, 1)) == dt.date(2026, 12, 31)
+    assert docs.payslips_valid_until(dt.date(2026, 11, 15)) == dt.date(2027, 2, 28)
+    assert docs.assumed_pay_period(dt.date(2026, 11, 27)) == dt.date(2026, 10, 1)
+    assert docs.assumed_pay_period(dt.date(2026, 1, 5)) == dt.date(2025, 12, 1)
+    assert docs.parse_pay_period("2026-10") == dt.date(2026, 10, 1)
+    assert docs.parse_pay_period("2026-13") is None and docs.parse_pay_period(None) is None
     assert docs.reference_income_year(TODAY) == 2024
     assert docs.current_tax_notice_year(TODAY) == 2025
     assert docs.tax_notice_valid_until(2025) == dt.date(2026, 12, 31)

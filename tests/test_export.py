@@ -133,7 +133,7 @@ def test_markdown_in_french_says_stage_next_step_number_renewal_and_pieces(
     assert "Déposer ou remplacer les pièces manquantes" in text
     assert "Fichier national de la demande (www.demande-logement-social.gouv.fr)" in text
     assert "111 0626 519501 GIEQH" in text
-    assert "15 juin 2026 (5 mois)" in text  # seniority: the date and the months
+    assert "15 juin 2026 (depuis 5 mois)" in text  # seniority: the date and the months
     assert "15 juin 2027 (dans 200 jours)" in text
     assert "| Nadia Petit | conjoint | 27 juillet 1974 |" in text
     assert "| Pièce d'identité / titre de séjour | refusée | illisible |" in text

@@ -164,7 +164,8 @@ def test_documents_attach_and_remove(api) -> None:
     assert r["status"] == "ok"
     slot = api.entity("demo", "sne", "document", "pj-demo-1-payslips")
     assert slot["state"] == "received" and slot["reason"] is None
-    assert slot["valid_until"] == "2027-02-25"  # 90 days from 2026-11-27
+    # Received on 27 November: the latest slip is October's, good until 31 January.
+    assert slot["pay_period"] == "2026-10" and slot["valid_until"] == "2027-01-31"
     assert (
         api.one(
             "demo", "sne", "document.attach", {"slot_id": "pj-demo-1-tax_notice", "upload_id": good}

@@ -23,6 +23,7 @@ from alin_tui.domain.entities import Demand, Link, Slot
 
 DEFAULT_MAX_APPLICATIONS = 3  # unconfirmed rule: configurable
 OPEN_STATUSES = ("submitted", "transmitted", "examined")
+STATUSES = (*OPEN_STATUSES, "accepted", "refused", "withdrawn")
 ORDER = (
     "offer_unknown",
     "duplicate",

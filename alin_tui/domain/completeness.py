@@ -55,12 +55,26 @@ def slot_blocker(slot: Slot, today: dt.date) -> Blocker | None:
     return Blocker(slot.person_id, slot.slot_id, slot.kind, cause, slot.reason)
 
 
-def assess(slots: Sequence[Slot], today: dt.date, persons: Iterable[Person] = ()) -> Completeness:
-    """Blockers of the dossier; with `persons`, also kinds the catalogue requires but nobody filed."""
+def assess(
+    slots: Sequence[Slot],
+    today: dt.date,
+    persons: Iterable[Person] = (),
+    *,
+    joint_tax: bool = False,
+) -> Completeness:
+    """Blockers of the dossier; with `persons`, also kinds the catalogue requires but nobody filed
+    (`joint_tax`: a married or PACS couple, whose one notice is asked of the applicant)."""
     blockers = [b for s in slots if (b := slot_blocker(s, today)) is not None]
     for person in persons:
-        have = {s.kind for s in slots if s.person_id == person.id}
-        for spec in slots_for(person.role, person.situation, adult=person.is_adult(today)):
+        have = {s.kind for s in slots if s.person_id == person.id or person.id in s.covers}
+        specs = slots_for(
+            person.role,
+            person.situation,
+            adult=person.is_adult(today),
+            tax_dependant=person.tax_dependant and (person.age(today) or 0) < 25,
+            joint_tax=joint_tax and person.role == "spouse",
+        )
+        for spec in specs:
             if spec.required and spec.kind not in have:
                 blockers.append(Blocker(person.id, None, spec.kind, ABSENT, None))
     return Completeness(tuple(blockers))

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from importlib import resources
 
 from alin_tui.domain.communes import zone_of
-from alin_tui.domain.entities import Person
+from alin_tui.domain.entities import Demand, Person
 
 FINANCINGS = ("PLAI", "PLUS", "PLS")
 ZONES = ("paris", "idf", "other")
 PLS_FACTOR = 1.3
 YOUNG_COUPLE_MAX_AGE_SUM = 55
+TAX_DEPENDANT_MAX_AGE = 25  # a child attached to the household's return counts under 25
+INCOME_DROP = 0.10  # N-1 counts instead of N-2 when it dropped by 10 % or more
 
 
 class UnknownCeiling(LookupError):
@@ -79,11 +81,22 @@ def category(adults: int, dependants: int, *, young_couple: bool = False) -> int
     return persons
 
 
+def is_dependant(person: Person, today: dt.date) -> bool:
+    """A dependant: a child under 18, or under 25 attached to the household's tax return."""
+    if person.role in ("applicant", "spouse"):
+        return False
+    if not person.is_adult(today):
+        return True
+    age = person.age(today)
+    return person.tax_dependant and age is not None and age < TAX_DEPENDANT_MAX_AGE
+
+
 def household_category(persons: Iterable[Person], today: dt.date) -> int:
-    """Category from the persons to be housed: minors are dependants; a young couple is two
-    spouses with no dependant whose ages add up to 55 or less."""
+    """Category from the persons to be housed: minors, and children under 25 attached for tax,
+    are dependants; a young couple is two spouses with no dependant whose ages add up to 55 or
+    less; a household with a person holding a disability card moves up one category."""
     people = list(persons)
-    dependants = sum(1 for p in people if not p.is_adult(today))
+    dependants = sum(1 for p in people if is_dependant(p, today))
     adults = max(1, len(people) - dependants)
     couple = [p for p in people if p.role in ("applicant", "spouse")]
     ages = [p.age(today) for p in couple]
@@ -93,7 +106,23 @@ def household_category(persons: Iterable[Person], today: dt.date) -> int:
         and all(a is not None for a in ages)
         and sum(a for a in ages if a is not None) <= YOUNG_COUPLE_MAX_AGE_SUM
     )
-    return category(adults, dependants, young_couple=young)
+    up = 1 if any(p.disability for p in people) else 0
+    return category(adults, dependants, young_couple=young) + up
+
+
+@dataclass(frozen=True)
+class Income:
+    cents: int | None
+    year: int  # the income year that counts: N-2, or N-1 after a drop of 10 % or more
+
+
+def counted_income(demand: Demand | None, today: dt.date) -> Income:
+    """The reference income of N-2, or that of N-1 when it dropped by 10 % or more."""
+    n2 = demand.reference_income_cents if demand is not None else None
+    n1 = demand.income_n1_cents if demand is not None else None
+    if n1 is not None and n2 is not None and n1 <= n2 * (1 - INCOME_DROP):
+        return Income(n1, today.year - 1)
+    return Income(n2, today.year - 2)
 
 
 @dataclass(frozen=True)
@@ -102,9 +131,18 @@ class Eligibility:
     financing: str
     zone: str | None
     category: int
-    year: int | None
+    year: int | None  # the ceilings' year used
     ceiling_euros: int | None
     income_euros: int | None
+    wanted_year: int | None = None  # this year: when `year` is older, its ceilings are not shipped
+    income_year: int | None = None
+
+    @property
+    def older_ceilings(self) -> bool:
+        """This year's ceilings are not shipped: an older year's stand in, and the screen says so."""
+        return (
+            self.year is not None and self.wanted_year is not None and self.year < self.wanted_year
+        )
 
 
 def assess_offer(
@@ -115,6 +153,7 @@ def assess_offer(
     household_category_: int,
     income_cents: int | None,
     today: dt.date,
+    income_year: int | None = None,
 ) -> Eligibility:
     """Household income of N-2 against the offer's ceiling; `eligible` is None when unknown."""
     zone = zone or (zone_of(commune) if commune else None)
@@ -130,4 +169,14 @@ def assess_offer(
             year = candidate
             break
     eligible = None if limit is None or income_cents is None else income_cents <= limit * 100
-    return Eligibility(eligible, financing, zone, household_category_, year, limit, income)
+    return Eligibility(
+        eligible,
+        financing,
+        zone,
+        household_category_,
+        year,
+        limit,
+        income,
+        today.year,
+        income_year,
+    )

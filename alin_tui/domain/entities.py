@@ -33,6 +33,9 @@ class Demand:
     reference_income_cents: int | None = None
     attestation_on: dt.date | None = None
     radiated_on: dt.date | None = None
+    income_n1_cents: int | None = None
+    couple_status: str | None = None
+    wished_communes: tuple[str, ...] = ()
 
     @classmethod
     def from_value(cls, value: Mapping[str, Any]) -> Demand:
@@ -47,7 +50,15 @@ class Demand:
             reference_income_cents=value.get("reference_income_cents"),
             attestation_on=_date(value.get("attestation_on")),
             radiated_on=_date(value.get("radiated_on")),
+            income_n1_cents=value.get("income_n1_cents"),
+            couple_status=value.get("couple_status"),
+            wished_communes=tuple(str(c) for c in value.get("wished_communes") or ()),
         )
+
+    @property
+    def joint_tax(self) -> bool:
+        """A married or PACS couple files one joint return: one notice covers both."""
+        return self.couple_status in ("married", "pacs")
 
 
 @dataclass(frozen=True)
@@ -88,6 +99,8 @@ class Slot:
     state: str
     reason: str | None
     valid_until: dt.date | None
+    covers: tuple[str, ...] = ()  # the persons a joint piece covers besides its holder
+    pay_period: str | None = None
 
     @classmethod
     def from_value(cls, slot_id: str, value: Mapping[str, Any]) -> Slot:
@@ -99,6 +112,8 @@ class Slot:
             state=str(value.get("state") or "missing"),
             reason=value.get("reason"),
             valid_until=_date(value.get("valid_until")),
+            covers=tuple(str(c) for c in value.get("covers") or ()),
+            pay_period=value.get("pay_period"),
         )
 
 
@@ -110,6 +125,8 @@ class Person:
     birth_date: dt.date | None
     first_name: str = ""
     last_name: str = ""
+    disability: bool = False
+    tax_dependant: bool = False
 
     @classmethod
     def from_value(cls, person_id: str, value: Mapping[str, Any]) -> Person:
@@ -120,6 +137,8 @@ class Person:
             birth_date=_date(value.get("birth_date")),
             first_name=str(value.get("first_name") or ""),
             last_name=str(value.get("last_name") or ""),
+            disability=bool(value.get("disability")),
+            tax_dependant=bool(value.get("tax_dependant")),
         )
 
     def age(self, today: dt.date) -> int | None:

@@ -19,6 +19,19 @@ from alin_tui.domain.dates import add_months, add_years
 RENEWAL_WINDOW_DAYS = 60
 RENEWAL_WARNING_DAYS = 30
 
+# What a demand is, in its lifecycle (`status --json` "lifecycle"): no demand at all; a draft typed
+# on AL-in, void (situation 1); a number obtained on AL-in, no national-file account (situation
+# 2); registered, the certificate still to come; active; renewal due; radiated.
+LIFECYCLE = (
+    "no_demand",
+    "draft",
+    "number_without_account",
+    "registered",
+    "active",
+    "renewal_due",
+    "radiated",
+)
+
 RADIATION_CODES = {
     "RADATT": "attribution d'un logement suivie de la signature d'un bail",
     "RADABA": "renonciation écrite du demandeur",
@@ -49,20 +62,35 @@ def days_left(expires_on: dt.date, today: dt.date) -> int:
     return (expires_on - today).days
 
 
-def renewal_level(expires_on: dt.date, today: dt.date) -> RenewalLevel:
+def renewal_level(
+    expires_on: dt.date, today: dt.date, window: int = RENEWAL_WINDOW_DAYS
+) -> RenewalLevel:
+    """`window`: the days before expiry from which renewal opens (a setting, 60 by default)."""
     left = days_left(expires_on, today)
     if left < 0:
         return RenewalLevel.OVERDUE
-    if left <= RENEWAL_WARNING_DAYS:
+    if left <= min(RENEWAL_WARNING_DAYS, window):
         return RenewalLevel.WARNING
-    if left <= RENEWAL_WINDOW_DAYS:
+    if left <= window:
         return RenewalLevel.DUE
     return RenewalLevel.NONE
 
 
-def can_renew(expires_on: dt.date, today: dt.date, *, status: str = "active") -> bool:
-    """Accepted from 60 days before expiry up to and including the expiry day."""
-    return status == "active" and 0 <= days_left(expires_on, today) <= RENEWAL_WINDOW_DAYS
+def can_renew(
+    expires_on: dt.date,
+    today: dt.date,
+    *,
+    status: str = "active",
+    window: int = RENEWAL_WINDOW_DAYS,
+) -> bool:
+    """Accepted from 60 days (`window`) before expiry up to and including the expiry day."""
+    return status == "active" and 0 <= days_left(expires_on, today) <= window
+
+
+def days_given_up(expires_on: dt.date, today: dt.date) -> int:
+    """Renewing sets the expiry to a year from the renewal day: renewing N days before the
+    current expiry gives up those N days."""
+    return max(0, days_left(expires_on, today))
 
 
 @dataclass(frozen=True)

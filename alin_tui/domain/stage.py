@@ -58,6 +58,7 @@ class Standing:
     site: str
     completeness: Completeness
     situation: int | None  # starting situation 1, 2 or 3 of the April 2021 notice
+    lifecycle: str = "no_demand"  # one of lifecycle.LIFECYCLE
 
     @property
     def complete(self) -> bool:
@@ -66,31 +67,66 @@ class Standing:
 
 def starting_situation(demand: Demand | None, link: Link | None) -> int | None:
     """1: a draft on AL-in without a number (void; start on the national file);
-    2: a number obtained on AL-in, no national-file account yet;
-    3: a demand on the national file (imported or to be linked on AL-in)."""
-    if demand is not None:
-        return 3
+    2: a number obtained on AL-in (no national-file account yet, or claimed since);
+    3: a demand of the national file imported into AL-in (linked).
+    None: nothing yet, or a national demand not linked to AL-in (none of the three: the number
+    is still to be entered on AL-in)."""
     if link is not None and link.nur and link.origin == "alin":
         return 2
+    if demand is not None:
+        return 3 if link is not None and link.state == "linked" else None
     if link is not None and link.draft:
         return 1
     return None
 
 
+def lifecycle_state(
+    demand: Demand | None, link: Link | None, today: dt.date, window: int = RENEWAL_WINDOW_DAYS
+) -> str:
+    """Where the demand itself stands (DOMAIN.md, lifecycle), whatever AL-in knows of it."""
+    if demand is None:
+        if link is not None and link.nur and link.origin == "alin":
+            return "number_without_account"
+        if link is not None and link.draft:
+            return "draft"
+        return "no_demand"
+    if demand.status == "radiated":
+        return "radiated"
+    if demand.expires_on is not None and (demand.expires_on - today).days <= window:
+        return "renewal_due"
+    if demand.attestation_on is None:
+        return "registered"
+    return "active"
+
+
 def compute_stage(
-    demand: Demand | None, link: Link | None, slots: Sequence[Slot], today: dt.date
+    demand: Demand | None,
+    link: Link | None,
+    slots: Sequence[Slot],
+    today: dt.date,
+    window: int = RENEWAL_WINDOW_DAYS,
 ) -> Standing:
-    """First match wins, in the protocol's order."""
+    """First match wins, in the protocol's order. `window`: days before expiry from which the
+    renewal is due (the protocol's 60 unless the user's setting says otherwise)."""
     completeness = assess(slots if demand is not None else (), today)
-    stage = _stage(demand, link, completeness, today)
+    stage = _stage(demand, link, completeness, today, window)
     step = NEXT_STEP[stage]
     return Standing(
-        stage, step, NEXT_STEP_SITE[step], completeness, starting_situation(demand, link)
+        stage,
+        step,
+        NEXT_STEP_SITE[step],
+        completeness,
+        starting_situation(demand, link),
+        lifecycle_state(demand, link, today, window),
     )
 
 
 def _stage(
-    demand: Demand | None, link: Link | None, completeness: Completeness, today: dt.date
+    demand: Demand | None,
+    link: Link | None,
+    completeness: Completeness,
+    today: dt.date,
+    window: int = RENEWAL_WINDOW_DAYS,
 ) -> str:
     if demand is not None and demand.status == "radiated":
         return "radiated"
@@ -102,7 +138,7 @@ def _stage(
         return "no_demand"
     if link is None or link.state != "linked":
         return "not_linked"
-    if demand.expires_on is not None and (demand.expires_on - today).days <= RENEWAL_WINDOW_DAYS:
+    if demand.expires_on is not None and (demand.expires_on - today).days <= window:
         return "renewal_due"
     if not link.situation_fresh:
         return "situation_outdated"

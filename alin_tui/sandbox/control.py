@@ -17,6 +17,7 @@ from pydantic import (
 from alin_tui import protocol as p
 from alin_tui.domain import applying
 from alin_tui.domain.completeness import assess
+from alin_tui.domain.documents import parse_pay_period, payslips_valid_until
 from alin_tui.domain.entities import Slot
 from alin_tui.sandbox.auth import Admin
 from alin_tui.sandbox.errors import ERRORS, ApiError
@@ -62,6 +63,8 @@ class ReviewRequest(_Strict):
     state: Literal["accepted", "rejected", "expired", "missing", "received"]
     reason: Annotated[str, Field(max_length=500)] | None = None
     valid_until: dt.date | None = None
+    # Payslips: the month of the latest slip, `YYYY-MM`; their validity runs from it.
+    pay_period: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
 
 
 class EntityResponse(BaseModel):
@@ -202,6 +205,10 @@ def review(_: Admin, slot_id: str, body: ReviewRequest, request: Request) -> dic
             "state": body.state,
             "reason": body.reason if body.state == "rejected" else None,
         }
+        if body.pay_period is not None and slot.value.get("kind") == "payslips":
+            period = parse_pay_period(body.pay_period)
+            value["pay_period"] = body.pay_period
+            value["valid_until"] = payslips_valid_until(period).isoformat()
         if body.valid_until is not None:
             value["valid_until"] = body.valid_until.isoformat()
         elif body.state == "missing":

@@ -18,7 +18,11 @@ from pydantic import ValidationError
 from alin_tui import protocol as p
 from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
-from alin_tui.domain.documents import payslips_valid_until, tax_notice_valid_until
+from alin_tui.domain.documents import (
+    assumed_pay_period,
+    payslips_valid_until,
+    tax_notice_valid_until,
+)
 from alin_tui.domain.entities import Demand, Link, Slot
 from alin_tui.sandbox.store import Entity, SandboxStore, rfc3339
 
@@ -156,14 +160,14 @@ def document_attach(
             "Le fichier reçu diffère du fichier envoyé (abîmé en route) : envoyez-le à nouveau.",
         )
     kind = slot.value.get("kind")
-    valid_until = None
-    if kind == "payslips":
-        valid_until = payslips_valid_until(ctx.today).isoformat()
+    value = {**slot.value, "state": "received", "reason": None, "valid_until": None}
+    if kind == "payslips":  # valid from the pay period (the reviewer may correct the month)
+        period = assumed_pay_period(ctx.today)
+        value["pay_period"] = f"{period:%Y-%m}"
+        value["valid_until"] = payslips_valid_until(period).isoformat()
     elif kind == "tax_notice":
-        valid_until = tax_notice_valid_until(ctx.today.year - 1).isoformat()
-    version = ctx.put(
-        slot, {**slot.value, "state": "received", "reason": None, "valid_until": valid_until}
-    )
+        value["valid_until"] = tax_notice_valid_until(ctx.today.year - 1).isoformat()
+    version = ctx.put(slot, value)
     return {"server_version": version}
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from alin_tui.domain.communes import all_communes
-from alin_tui.domain.dates import add_years
-from alin_tui.domain.documents import slots_for
+from alin_tui.domain.dates import add_months, add_years
+from alin_tui.domain.documents import payslips_valid_until, slots_for
 from alin_tui.sandbox.accounts import ACCOUNTS
 from alin_tui.sandbox.store import SandboxStore
 
@@ -115,6 +115,8 @@ _TYPOLOGIES = [
 _FINANCING = [("PLAI", 25, 5.0, 6.8), ("PLUS", 55, 6.0, 8.8), ("PLS", 20, 8.6, 11.6)]
 _ZONE_EXTRA = {"paris": 1.3, "idf": 0.6, "other": 0.0}
 _OFFICE = string.ascii_uppercase + string.digits
+# AL-in gave its last numbers before 20 April 2021: a seeded one is older than that month.
+AL_IN_LAST_NUMBER_DAY = dt.date(2021, 3, 15)
 
 
 @dataclass
@@ -153,6 +155,7 @@ def seed(store: SandboxStore, *, seed: int, offers: int, start_day: dt.date) -> 
         ids = _Ids(int(store.meta("seq", "0") or 0))
         _seed_accounts(conn, rng, ids, start_day)
         _seed_offers(conn, rng, ids, start_day, offers)
+        _seed_ranked_application(conn, ids, start_day)
         shift = (start_day - dt.datetime.now(dt.UTC).date()).days
         for key, value in {
             "seed": seed,
@@ -214,6 +217,7 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
         members=[("applicant", "employee"), ("spouse", "employee"), ("child", "none")],
         communes=["Montreuil", "Bagnolet", "Paris"],
         income=3_480_000,
+        couple_status="cohabiting",  # not married: each files a tax return, two notices
         states={
             ("applicant", "payslips"): ("missing", None),
             ("spouse", "identity"): ("rejected", "illisible"),
@@ -259,7 +263,8 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
         },
     )
     # Situation 2: a number obtained on AL-in; the national-file account is still to be claimed.
-    filed = today - dt.timedelta(days=400)
+    # AL-in stopped giving numbers on 20 April 2021: the first filing is before, renewed since.
+    filed = min(add_years(today - dt.timedelta(days=400), -5), AL_IN_LAST_NUMBER_DAY)
     number = make_nur(rng, "059", filed)
     write(
         "link",
@@ -286,10 +291,19 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
     )
     foyers = [
         ("foyer-01", {"radiated": True}),
-        ("foyer-02", {"linked": False}),
+        # A student of 22 attached to the parent's tax return: a dependant, on the parent's notice.
+        ("foyer-02", {"linked": False, "details": {2: {"age": 22, "tax_dependant": True}}}),
         ("foyer-03", {"outdated": True}),
-        ("foyer-04", {"states": {("applicant", "tax_notice"): ("missing", None)}}),
-        ("foyer-05", {}),
+        # Registered three weeks ago: the registration certificate is still to come.
+        ("foyer-04", {"states": {("applicant", "tax_notice"): ("missing", None)}, "recent": 20}),
+        # A married couple (one joint notice), the spouse holding a disability card.
+        (
+            "foyer-05",
+            {
+                "couple_status": "married",
+                "extra_members": [("spouse", "none", {"disability": True})],
+            },
+        ),
     ]
     towns = [
         ["Lille", "Roubaix"],
@@ -337,12 +351,24 @@ def household(
     attested: bool = True,
     version: int | None = None,
     keep_link: bool = False,
+    couple_status: str | None = None,
+    income_n1: int | None = None,
+    details: dict[int, dict[str, Any]] | None = None,
+    extra_members: list[tuple[str, str, dict[str, Any]]] | None = None,
+    recent: int | None = None,
 ) -> None:
     """A demand on the national file with its persons and document slots, and the AL-in link.
 
-    Used by the seed and by the control routes that play situations 1 and 2."""
+    Used by the seed and by the control routes that play situations 1 and 2. `details` adds to a
+    member (by position from 1): `age` in years, `disability`, `tax_dependant`; `extra_members`
+    are drawn from their own generator, so adding one leaves every other seeded value as it was;
+    `recent`: filed that many days ago, the registration certificate still to come."""
     expires = today + dt.timedelta(days=expires_in)
     first_filed = add_years(expires, -1)
+    if recent is not None:
+        first_filed = today - dt.timedelta(days=recent)
+        expires = add_years(first_filed, 1)
+        attested = False
     if first_filed_on is not None:
         first_filed = first_filed_on
         expires = add_years(renewed_on or first_filed_on, 1)
@@ -360,59 +386,81 @@ def household(
         "expires_on": expires.isoformat(),
         "radiation_code": "RADREN" if radiated else None,
         "radiated_on": (expires + dt.timedelta(days=1)).isoformat() if radiated else None,
-        "attestation_on": (
-            (first_filed + dt.timedelta(days=rng.randrange(3, 25))).isoformat()
-            if attested
-            else None
-        ),
+        "attestation_on": (first_filed + dt.timedelta(days=rng.randrange(3, 25))).isoformat(),
         "email": f"{username}@exemple.fr",
         "phone": "06 " + " ".join(f"{rng.randrange(100):02d}" for _ in range(4)),
         "address": f"{rng.randrange(1, 120)} {rng.choice(_STREETS)}",
         "wished_communes": communes,
         "reference_income_cents": income,
+        "income_n1_cents": income_n1,
+        "couple_status": couple_status,
         "version": version,
     }
+    if not attested:  # drawn all the same, so that the values seeded after it stay as they were
+        demand["attestation_on"] = None
     write("demand", f"dem-{username}", "sne", username, demand, version)
     states = states or {}
-    for index, (role, situation) in enumerate(members, start=1):
-        person_id = f"per-{username}-{index}"
+    details = details or {}
+    people = [
+        (role, situation, details.get(i, {}), rng) for i, (role, situation) in enumerate(members, 1)
+    ]
+    people += [
+        (role, situation, extra, random.Random(f"{username}-{i}"))
+        for i, (role, situation, extra) in enumerate(extra_members or (), len(members) + 1)
+    ]
+    joint = couple_status in ("married", "pacs")
+    ids = [f"per-{username}-{i}" for i in range(1, len(people) + 1)]
+    spouse_id = next((pid for pid, (r, *_) in zip(ids, people, strict=True) if r == "spouse"), None)
+    for index, (role, situation, extra, draw) in enumerate(people, start=1):
+        person_id = ids[index - 1]
         adult = role != "child"
         birth = today - dt.timedelta(
-            days=365 * (rng.randrange(24, 60) if adult else rng.randrange(2, 15))
-            + rng.randrange(365)
+            days=365 * (draw.randrange(24, 60) if adult else draw.randrange(2, 15))
+            + draw.randrange(365)
         )
-        first = rng.choice(_FIRST)
-        write(
-            "person",
-            person_id,
-            "sne",
-            username,
-            {
-                "first_name": first,
-                "last_name": last,
-                "role": role,
-                "birth_date": birth.isoformat(),
-                "situation": situation,
-            },
+        if "age" in extra:  # a set age, the draws above kept so that nothing else moves
+            birth = add_years(today, -int(extra["age"])) - dt.timedelta(days=40)
+        first = draw.choice(_FIRST)
+        grown = add_years(birth, 18) <= today
+        person = {
+            "first_name": first,
+            "last_name": last,
+            "role": role,
+            "birth_date": birth.isoformat(),
+            "situation": "student" if "age" in extra and role == "child" else situation,
+            "disability": bool(extra.get("disability")),
+            "tax_dependant": bool(extra.get("tax_dependant")),
+        }
+        write("person", person_id, "sne", username, person)
+        specs = slots_for(
+            role,
+            person["situation"],
+            adult=grown,
+            tax_dependant=person["tax_dependant"],
+            joint_tax=joint and role == "spouse",
         )
-        for spec in slots_for(role, situation):
+        for spec in specs:
             state, reason = states.get((role, spec.kind), (default_state, None))
             slot_id = f"pj-{username}-{index}-{spec.kind}"
-            write(
-                "document",
-                slot_id,
-                "sne",
-                username,
-                {
-                    "slot_id": slot_id,
-                    "person_id": person_id,
-                    "kind": spec.kind,
-                    "required": spec.required,
-                    "state": state,
-                    "reason": reason,
-                    "valid_until": _valid_until(spec.kind, state, today, rng),
-                },
-            )
+            valid_until = _valid_until(spec.kind, state, today, draw)
+            document = {
+                "slot_id": slot_id,
+                "person_id": person_id,
+                "kind": spec.kind,
+                "required": spec.required,
+                "state": state,
+                "reason": reason,
+                "valid_until": valid_until,
+            }
+            if spec.kind == "identity" and not grown:
+                document["valid_until"] = None  # a family book or birth certificate: no expiry
+            if spec.kind == "payslips" and valid_until is not None:
+                period = add_months(dt.date.fromisoformat(valid_until).replace(day=1), -3)
+                document["pay_period"] = f"{period:%Y-%m}"
+                document["valid_until"] = payslips_valid_until(period).isoformat()
+            if spec.kind == "tax_notice" and joint and role == "applicant" and spouse_id:
+                document["covers"] = [spouse_id]  # one joint notice for the married couple
+            write("document", slot_id, "sne", username, document)
     situation_version = version - 1 if outdated else version
     if outdated:
         version += 1
@@ -446,6 +494,27 @@ def _valid_until(kind: str, state: str, today: dt.date, rng: random.Random) -> s
     if kind == "identity":
         return add_years(today, rng.randrange(2, 9)).isoformat()
     return None
+
+
+def _seed_ranked_application(conn: sqlite3.Connection, ids: _Ids, today: dt.date) -> None:
+    """`foyer-05` applied three weeks ago to an offer of its territory; the landlord's commission
+    has examined it and ranked the household second (an attribution by rank)."""
+    row = conn.execute(
+        "SELECT id FROM entities WHERE type = 'offer' AND json_extract(value, '$.department') = "
+        "'67' AND json_extract(value, '$.status') = 'open' "
+        "ORDER BY json_extract(value, '$.typology') IN ('T3', 'T4') DESC, id LIMIT 1"
+    ).fetchone()
+    if row is None:  # a seed with too few offers to have one in the Bas-Rhin
+        return
+    created = dt.datetime.combine(today - dt.timedelta(days=21), dt.time(10, 12), dt.UTC)
+    value = {
+        "offer_id": row[0],
+        "status": "examined",
+        "rank": 2,
+        "created_at": created.isoformat().replace("+00:00", "Z"),
+    }
+    write = _seed_writer(conn, ids)
+    write("application", "ap-foyer-05-1", "alin", "foyer-05", value)
 
 
 def _seed_offers(

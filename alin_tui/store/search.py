@@ -97,7 +97,8 @@ def eligibility_of(conn: sqlite3.Connection, today: dt.date) -> Callable[[dict],
     data = applicant.load(conn, overlay=False)
     persons = data.person_rules()
     category = eligibility.household_category(persons, today) if persons else None
-    income = (data.demand or {}).get("reference_income_cents")
+    demand = data.demand_rule()
+    income = eligibility.counted_income(demand, today).cents
 
     def eligible(offer: dict[str, Any]) -> bool | None:
         if category is None:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from alin_tui.domain import seniority
+from alin_tui.domain.lifecycle import RENEWAL_WINDOW_DAYS
 from alin_tui.domain.stage import compute_stage
 from alin_tui.store import applicant, outbox, sync_state
 from alin_tui.store.sync_state import server_today
@@ -76,12 +78,15 @@ def read_sync(conn: sqlite3.Connection) -> SyncStatus:
     )
 
 
-def status_json(conn: sqlite3.Connection, drop_folder: Path) -> dict[str, Any]:
-    """The document `alin-tui status --json` prints (PROTOCOL.md §8)."""
+def status_json(
+    conn: sqlite3.Connection, drop_folder: Path, renewal_window: int = RENEWAL_WINDOW_DAYS
+) -> dict[str, Any]:
+    """The document `alin-tui status --json` prints (PROTOCOL.md §8, plus the fields added since:
+    lifecycle, situation, seniority, radiation)."""
     today = server_today(conn)
     data, shown = applicant.load_both(conn)
     demand, link = data.demand_rule(), data.link_rule()
-    standing = compute_stage(demand, link, data.slots(), today)
+    standing = compute_stage(demand, link, data.slots(), today, renewal_window)
     nur = demand.nur if demand else (link.nur if link else None)
     sync = read_sync(conn)
     return {
@@ -110,6 +115,15 @@ def status_json(conn: sqlite3.Connection, drop_folder: Path) -> dict[str, Any]:
             "last_sync_at": sync.last_sync_at,
             "errors": sync.errors,
         },
+        "lifecycle": standing.lifecycle,
+        "situation": standing.situation,
+        "attestation_on": _iso(demand.attestation_on if demand else None),
+        "seniority": _seniority(demand, today),
+        "radiation": (
+            {"code": demand.radiation_code, "on": _iso(demand.radiated_on)}
+            if demand is not None and demand.status == "radiated"
+            else None
+        ),
         "applications": [
             {
                 "id": app_id,
@@ -120,4 +134,27 @@ def status_json(conn: sqlite3.Connection, drop_folder: Path) -> dict[str, Any]:
             }
             for app_id, v in shown.applications.items()
         ],
+    }
+
+
+def _iso(day: Any) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _seniority(demand: Any, today: Any) -> dict[str, Any] | None:
+    """Months since first filing and the department's « délai anormalement long »; null without
+    a living demand (a radiated one has lost its seniority)."""
+    if demand is None or demand.first_filed_on is None or demand.status == "radiated":
+        return None
+    department = seniority.department_of_demand(demand.nur, demand.wished_communes)
+    found = seniority.seniority(demand.first_filed_on, today, department or "")
+    delay = found.delay
+    return {
+        "since": found.since.isoformat(),
+        "months": found.months,
+        "department": department,
+        "abnormal_delay_months": delay.months if delay else None,
+        "abnormal_delay_confirmed": delay.confirmed if delay else None,
+        "abnormal_delay_reached_on": _iso(found.passed_on),
+        "dalo_possible": found.passed if delay else None,
     }

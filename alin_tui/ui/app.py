@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from alin_tui.config import DROP_FOLDER
 from alin_tui.domain import applying
+from alin_tui.domain.lifecycle import RENEWAL_WINDOW_DAYS
 from alin_tui.store.db import connect
 from alin_tui.ui.bindings import localize
 from alin_tui.ui.i18n import Translator
@@ -86,6 +87,7 @@ class AlinApp(App[SwitchProfile | None]):
         lang: str = "fr",
         sync_on_start: bool = True,
         max_applications: int = applying.DEFAULT_MAX_APPLICATIONS,
+        renewal_window_days: int = RENEWAL_WINDOW_DAYS,
         theme: str | None = None,
         low_bandwidth: bool = False,
         keymap: dict[str, str] | None = None,
@@ -109,6 +111,9 @@ class AlinApp(App[SwitchProfile | None]):
         self.session = session
         self.sync_on_start = sync_on_start
         self.max_applications = max_applications
+        self.renewal_window_days = (
+            renewal_window_days  # when renewal opens (DOMAIN.md: unconfirmed)
+        )
         self.low_bandwidth = low_bandwidth
         self.wanted_theme = THEMES.get(theme or "dark", "textual-dark")
         self.wanted_keymap = dict(keymap or {})
@@ -273,6 +278,8 @@ class AlinApp(App[SwitchProfile | None]):
 
         from alin_tui.sync.loop import CycleStarted, UploadProgress
 
+        if not self.screen_stack:  # an event that arrives while the app is closing
+            return
         main = self.main
         event = message.event
         self.syncing = isinstance(event, CycleStarted) or (
@@ -390,7 +397,7 @@ class AlinApp(App[SwitchProfile | None]):
 
 def binding_ids() -> set[str]:
     """Every binding id a keymap may name."""
-    from alin_tui.ui import dialogs, offer_detail
+    from alin_tui.ui import dialogs, offer_detail, renewal
     from alin_tui.ui.bindings import ids_of
     from alin_tui.ui.components import candidatures, offer_list, offres, pieces
     from alin_tui.ui.main import MainScreen
@@ -407,5 +414,6 @@ def binding_ids() -> set[str]:
         dialogs.ConfirmDialog,
         dialogs.SlotDialog,
         offer_detail.OfferScreen,
+        renewal.RenewalWizard,
     )
     return ids_of(*classes)

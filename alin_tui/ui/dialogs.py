@@ -314,8 +314,14 @@ class SlotDialog(Dialog[str | None]):
             grid.add_row(t("pieces.file"), Text(d["upload"]))
         if d["reason"]:
             grid.add_row(t("pieces.reason"), Text(d["reason"]))
+        if d.get("pay_period"):
+            grid.add_row(t("pieces.pay_period"), Text(d["pay_period"]))
         if d["valid_until"]:
             grid.add_row(t("pieces.valid_until"), Text(d["valid_until"]))
+        if d.get("blocking"):
+            grid.add_row(t("pieces.blocking"), Text(d["blocking"]))
+        if d.get("source"):
+            grid.add_row(t("pieces.source"), Text(d["source"]))
         grid.add_row(t("pieces.slot_id"), Text(d["slot_id"]))
         with VerticalScroll(classes="dialog"):
             yield Static(Text(d["piece"]), classes="title")

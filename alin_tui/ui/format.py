@@ -159,6 +159,15 @@ def date_long(d: dt.date | str | None, lang: str) -> str:
     return f"{first} {_MONTHS_FR[day.month - 1]} {day.year}"
 
 
+def month_year(d: dt.date | str | None, lang: str) -> str:
+    """fr « octobre 2026 », en "October 2026"; else « — »."""
+    day = _day(d)
+    if day is None:
+        return DASH
+    months = _MONTHS_EN if _en(lang) else _MONTHS_FR
+    return f"{months[day.month - 1]} {day.year}"
+
+
 def date_short(d: dt.date | str | None, lang: str) -> str:
     """fr « 27/11/2026 », en "27 Nov 2026"; else « — »."""
     day = _day(d)

@@ -98,6 +98,11 @@ class Translator:
 
         return format.date_long(day, self.lang)
 
+    def month(self, day: Any) -> str:
+        from alin_tui.ui import format
+
+        return format.month_year(day, self.lang)
+
     def date_short(self, day: Any) -> str:
         from alin_tui.ui import format
 

@@ -91,7 +91,7 @@ class MainScreen(Screen[None]):
     def refresh_views(self, *, offers_changed: bool = False) -> None:
         """Read the model once and give it to every tab; each updates only what changed."""
         t, app = self.t, self.app
-        model = self.model = views.read_screen_model(self.conn)
+        model = self.model = views.read_screen_model(self.conn, self.app.renewal_window_days)
         profile = getattr(self.app, "profile", "default")
         self.app.sub_title = views.applicant_name(t, model) + (
             f" · {profile}" if profile != "default" else ""
@@ -342,8 +342,9 @@ class MainScreen(Screen[None]):
         self.app.push_screen(AttentionDialog(self.t, rows, files), done)
 
     def action_renew(self) -> None:
-        """Renewing is an official act on the national file: it asks first."""
-        from alin_tui.ui.dialogs import ConfirmDialog
+        """Renewing is an official act on the national file: a walkthrough first (the household,
+        the income, the contact details, the identity document, then what it does)."""
+        from alin_tui.ui.renewal import RenewalWizard
 
         t = self.t
         refusal = actions.renew_refusal(self.conn)
@@ -351,11 +352,25 @@ class MainScreen(Screen[None]):
             reason = views.refusal_text(t, refusal, self.model)
             self.notify(t("actions.refused", reason=reason), severity="warning", timeout=6)
             return
-        self._confirm(
-            ConfirmDialog(t, t("confirm.renew_title"), t("confirm.renew_body"), t("keys.renew")),
-            lambda: actions.renew(self.conn),
-            t("actions.queued"),
+
+        def edit_contact(changed: dict[str, str], base_version: int) -> None:
+            self.run_action_now(
+                lambda: actions.update_demand(self.conn, changed, base_version),
+                t("actions.queued"),
+            )
+
+        def done(renew: bool | None) -> None:
+            if renew:
+                self.run_action_now(lambda: actions.renew(self.conn), t("actions.queued"))
+
+        wizard = RenewalWizard(
+            t,
+            views.read_screen_model(self.conn, self.app.renewal_window_days),  # as it is now
+            self.conn,
+            window_days=self.app.renewal_window_days,
+            edit_contact=edit_contact,
         )
+        self.app.push_screen(wizard, done)
 
     def action_refresh_situation(self) -> None:
         self.run_action_now(lambda: actions.refresh_situation(self.conn), self.t("actions.queued"))

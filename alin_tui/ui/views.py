@@ -15,9 +15,9 @@ from typing import Any
 from rich.table import Table
 from rich.text import Text
 
-from alin_tui.domain import applying, eligibility, lifecycle, territory
+from alin_tui.domain import applying, eligibility, lifecycle, seniority, territory
 from alin_tui.domain import nur as nur_rules
-from alin_tui.domain.documents import KINDS, effective_state
+from alin_tui.domain.documents import KINDS, effective_state, source_of
 from alin_tui.domain.entities import Person
 from alin_tui.domain.stage import Standing, compute_stage
 from alin_tui.store import applicant
@@ -48,6 +48,7 @@ class ScreenModel:
     category: int
     offers_of_applications: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     uploads: dict[str, UploadView] = field(default_factory=dict)  # by slot: the one on its way
+    renewal_window: int = lifecycle.RENEWAL_WINDOW_DAYS  # the user's setting
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,9 @@ def live_uploads(conn: sqlite3.Connection) -> dict[str, UploadView]:
     return found
 
 
-def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
+def read_screen_model(
+    conn: sqlite3.Connection, renewal_window: int = lifecycle.RENEWAL_WINDOW_DAYS
+) -> ScreenModel:
     today = server_today(conn)
     pulled, shown = applicant.load_both(conn)
     demand, link, slots = pulled.demand_rule(), pulled.link_rule(), pulled.slots()
@@ -113,10 +116,11 @@ def read_screen_model(conn: sqlite3.Connection) -> ScreenModel:
         persons,
         apps,
         shown.documents,
-        compute_stage(demand, link, slots, today),
+        compute_stage(demand, link, slots, today, renewal_window),
         category,
         offers,
         live_uploads(conn),
+        renewal_window,
     )
 
 
@@ -155,17 +159,22 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
         return radiated_overview(t, model, grid)
     if standing.situation is not None:
         grid.add_row(t("situation.label"), Text(t(f"situation.{standing.situation}")))
+    elif demand is not None:  # on the national file, not (yet) imported into AL-in
+        grid.add_row(t("situation.label"), Text(t("situation.unlinked")))
     number = demand.nur if demand else (link.nur if link else None)
     try:
         shown = nur_rules.display(number) if number else t("demande.no_nur")
     except nur_rules.InvalidNur:
         shown = clean(number)
     grid.add_row(t("demande.nur"), Text(shown))
+    grid.add_row(t("demande.status"), Text(t(f"lifecycle.{standing.lifecycle}")))
     if demand is not None:
         radiated = demand.status == "radiated"
-        status = t("demande.radiated") if radiated else t("demande.active")
-        grid.add_row(t("demande.status"), Text(status, style="bold red" if radiated else ""))
-        grid.add_row(t("demande.first_filed"), Text(t.date(demand.first_filed_on)))
+        if demand.first_filed_on is not None:
+            grid.add_row(t("demande.first_filed"), seniority_text(t, model))
+            delay = delay_text(t, model)
+            if delay is not None:
+                grid.add_row(t("seniority.label"), delay)
         if demand.attestation_on is not None:
             grid.add_row(t("demande_extra.attestation"), Text(t.date(demand.attestation_on)))
         elif demand.first_filed_on is not None and not radiated:
@@ -175,8 +184,10 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
                 Text(t("demande_extra.attestation_due", date=t.date(due))),
             )
         if demand.expires_on is not None and not radiated:
-            grid.add_row(t("demande.expires"), _countdown(t, demand.expires_on, today))
-            if lifecycle.renewal_level(demand.expires_on, today) != lifecycle.RenewalLevel.NONE:
+            window = model.renewal_window
+            grid.add_row(t("demande.expires"), _countdown(t, demand.expires_on, today, window))
+            level = lifecycle.renewal_level(demand.expires_on, today, window)
+            if level != lifecycle.RenewalLevel.NONE:
                 grid.add_row(
                     "",
                     Text(
@@ -209,6 +220,43 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
 RADIATION_CODES = ("RADATT", "RADABA", "RADCON", "RADIRR", "RADREN")
 
 
+def seniority_of(model: ScreenModel) -> seniority.Seniority | None:
+    demand = model.demand
+    if demand is None or demand.first_filed_on is None or demand.status == "radiated":
+        return None
+    department = seniority.department_of_demand(demand.nur, demand.wished_communes)
+    return seniority.seniority(demand.first_filed_on, model.today, department or "")
+
+
+def seniority_text(t: Translator, model: ScreenModel) -> Text:
+    """« 15 juin 2026 (depuis 5 mois) »: the date seniority counts from, and in months."""
+    demand = model.demand
+    assert demand is not None and demand.first_filed_on is not None
+    months = seniority.months_since(demand.first_filed_on, model.today)
+    key = "seniority.since" if months >= 1 else "seniority.since_new"
+    return Text(t(key, date=t.date(demand.first_filed_on), months=months))
+
+
+def delay_text(t: Translator, model: ScreenModel) -> Text | None:
+    """The department's « délai anormalement long », and past it the DALO appeal (None where the
+    department's delay is not shipped)."""
+    standing = seniority_of(model)
+    if standing is None or standing.delay is None or standing.passed_on is None:
+        return None
+    place = territory.department(standing.delay.departement)
+    where = t.place_in(place) if place is not None else ""
+    key = "seniority.passed" if standing.passed else "seniority.delay"
+    text = Text(
+        t(key, months=standing.delay.months, place=where, date=t.date(standing.passed_on)),
+        style="bold" if standing.passed else "",
+    )
+    if standing.delay.typology is not None:
+        text.append(" " + t("seniority.per_size"))
+    if not standing.delay.confirmed:
+        text.append(" " + t("seniority.unconfirmed"), style="dim")
+    return text
+
+
 def radiated_overview(t: Translator, model: ScreenModel, grid: _Rows) -> list[tuple[str, Text]]:
     """A radiated demand as what it is (DOMAIN.md): the reason in words, the date, the seniority
     lost, the number that will not come back; never « dossier complet » or « situation à jour »
@@ -235,9 +283,9 @@ def radiated_overview(t: Translator, model: ScreenModel, grid: _Rows) -> list[tu
     return list(grid)
 
 
-def _countdown(t: Translator, expires_on: dt.date, today: dt.date) -> Text:
+def _countdown(t: Translator, expires_on: dt.date, today: dt.date, window: int) -> Text:
     left = lifecycle.days_left(expires_on, today)
-    level = lifecycle.renewal_level(expires_on, today)
+    level = lifecycle.renewal_level(expires_on, today, window)
     when = (
         t("demande.days_left", days=left) if left >= 0 else t("demande.expired_since", days=-left)
     )
@@ -289,7 +337,8 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
         upload = model.uploads.get(slot.slot_id)
         ok = state in ("received", "accepted") or not slot.required
         style = "green" if ok else "bold red" if state in ("rejected", "expired") else "bold yellow"
-        label = t(f"kind.{slot.kind}") + ("" if slot.required else f" ({t('pieces.optional')})")
+        name, what = piece_words(t, slot, person, people, model.today)
+        label = name + ("" if slot.required else f" ({t('pieces.optional')})")
         if upload is not None:
             state_text = Text(upload_state(t, upload), style="italic")
         elif queued:
@@ -318,7 +367,10 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
                     "reason": reason,
                     "valid_until": t.date(slot.valid_until) if slot.valid_until else "",
                     "kind": slot.kind,
-                    "what": t(f"kind_help.{slot.kind}"),
+                    "what": what,
+                    "blocking": t("pieces.blocking_yes" if slot.required else "pieces.blocking_no"),
+                    "source": source_of(slot.kind, minor=_minor(person, model.today)),
+                    "pay_period": _month(t, slot.pay_period),
                     "first_name": clean(person.first_name) if person else "",
                     "pulled_state": "removing" if local.get("_pending") else state,
                     "upload": upload.name if upload else "",
@@ -328,6 +380,36 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
             )
         )
     return rows
+
+
+def _minor(person: Person | None, today: dt.date) -> bool:
+    return person is not None and not person.is_adult(today)
+
+
+def _month(t: Translator, period: str | None) -> str:
+    """« octobre 2026 » for a pay period `2026-10` (empty when absent or unreadable)."""
+    from alin_tui.domain.documents import parse_pay_period
+
+    day = parse_pay_period(period)
+    return t.month(day) if day is not None else ""
+
+
+def piece_words(
+    t: Translator,
+    slot: Any,
+    person: Person | None,
+    people: dict[str, Person],
+    today: dt.date,
+) -> tuple[str, str]:
+    """The name of a piece and what it must be, as the arrêté asks it of this person: a minor's
+    identity is the family book or a birth certificate; a married couple's notice is one, joint."""
+    if slot.kind == "identity" and _minor(person, today):
+        return t("kind.identity_minor"), t("kind_help.identity_minor")
+    if slot.kind == "tax_notice" and slot.covers:
+        names = [p.first_name for pid in (slot.person_id, *slot.covers) if (p := people.get(pid))]
+        joined = clean(t("pieces.and").join(names)) if names else ""
+        return t("kind.tax_notice_joint", names=joined), t("kind_help.tax_notice_joint")
+    return t(f"kind.{slot.kind}"), t(f"kind_help.{slot.kind}")
 
 
 def upload_state(t: Translator, upload: UploadView) -> str:
@@ -377,14 +459,15 @@ def intake_event(t: Translator, event: dict[str, Any]) -> tuple[str, str]:
 
 
 def offer_eligibility(model: ScreenModel, offer: dict[str, Any]) -> eligibility.Eligibility:
-    income = model.demand.reference_income_cents if model.demand else None
+    income = eligibility.counted_income(model.demand, model.today)
     return eligibility.assess_offer(
         financing=offer["financing"],
         zone=offer.get("zone"),
         commune=offer.get("commune"),
         household_category_=model.category,
-        income_cents=income,
+        income_cents=income.cents,
         today=model.today,
+        income_year=income.year,
     )
 
 
@@ -593,7 +676,7 @@ def eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
     if e.eligible is None or e.ceiling_euros is None:
         return t("eligibility.detail_unknown", financing=e.financing)
     key = "eligibility.detail_under" if e.eligible else "eligibility.detail_over"
-    return t(
+    text = t(
         key,
         income=t.money_whole(e.income_euros * 100),
         financing=e.financing,
@@ -601,6 +684,15 @@ def eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
         ceiling=t.money_whole(e.ceiling_euros * 100),
         category=e.category,
     )
+    if (
+        e.income_year is not None
+        and e.wanted_year is not None
+        and e.income_year == e.wanted_year - 1
+    ):
+        text += " " + t("eligibility.income_year", year=e.income_year)
+    if e.older_ceilings:  # never silently: this year's ceilings are not shipped
+        text += " " + t("eligibility.older_ceilings", wanted=e.wanted_year, year=e.year)
+    return text
 
 
 def offer_title(t: Translator, o: dict[str, Any] | None) -> str:
@@ -668,6 +760,19 @@ class ApplicationRow:
     created: Text
     title: str
     open: bool
+    explain: str = ""  # the status in a sentence: what it means and what comes next
+
+
+def application_sentence(t: Translator, value: dict[str, Any]) -> str:
+    """What an application's status means, in a sentence (the rank only from the commission)."""
+    status = str(value.get("status"))
+    if value.get("_pending"):
+        return t("app_explain.withdraw_queued" if status == "withdrawn" else "app_explain.queued")
+    if status == "examined" and value.get("rank"):
+        return t("app_explain.examined_rank", rank=int(value["rank"]))
+    if status not in applying.STATUSES:
+        return ""
+    return t(f"app_explain.{status}")
 
 
 def application_status(t: Translator, value: dict[str, Any]) -> str:
@@ -706,6 +811,7 @@ def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
                 created=Text(t.date_short(value.get("created_at")) if not pending else "—"),
                 title=offer_title(t, offer),
                 open=status in applying.OPEN_STATUSES,
+                explain=application_sentence(t, value),
             )
         )
     return rows

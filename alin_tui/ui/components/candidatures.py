@@ -27,6 +27,7 @@ class CandidaturesPane(Vertical):
     DEFAULT_CSS = """
     CandidaturesPane #applications-empty { padding: 1 2; color: $text-muted; height: auto; }
     CandidaturesPane #applications-hint { height: 1; padding: 0 1; color: $text-muted; }
+    CandidaturesPane #applications-explain { height: auto; max-height: 4; padding: 0 1; }
     """
     BINDINGS = [
         Binding("enter", "open", "keys.open", id="application-open"),
@@ -52,6 +53,7 @@ class CandidaturesPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(self.t("candidatures.none"), id="applications-empty")
         yield KeyedTable(id="applications")
+        yield Static("", id="applications-explain", markup=False)
         yield Static(self.t("candidatures.hint"), id="applications-hint")
 
     @property
@@ -63,7 +65,17 @@ class CandidaturesPane(Vertical):
         self.query_one("#applications-empty").display = not self._rows
         self.table.display = bool(self._rows)
         self.query_one("#applications-hint").display = bool(self._rows)
+        self.query_one("#applications-explain").display = bool(self._rows)
         self._paint()
+        self._explain()
+
+    def _explain(self) -> None:
+        """The highlighted application's status in a sentence, under the table."""
+        row = self.selected() or (self._rows[0] if self._rows else None)
+        self.query_one("#applications-explain", Static).update(row.explain if row else "")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._explain()
 
     def on_resize(self) -> None:
         self._paint()
