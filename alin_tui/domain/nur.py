@@ -17,24 +17,36 @@ _VALID = re.compile(r"[A-Z0-9]{18}")
 
 
 class InvalidNur(ValueError):
-    """The text cannot be a NUR; the message says why, in French."""
+    """The text cannot be a NUR; the message says why, in French; `code` and `params` let a
+    screen say it in the reader's language (not_text, empty, characters, length)."""
+
+    def __init__(self, message: str, code: str = "invalid", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 def normalize(text: str) -> str:
     """Upper-case and drop spaces, dashes and dots; raise `InvalidNur` unless 18 letters/digits."""
     if not isinstance(text, str):
-        raise InvalidNur("Le numéro unique doit être du texte.")
+        raise InvalidNur("Le numéro unique doit être du texte.", "not_text")
     cleaned = _SEPARATORS.sub("", text).upper()
     if not cleaned:
-        raise InvalidNur("Le numéro unique est vide : il compte 18 lettres ou chiffres.")
+        raise InvalidNur("Le numéro unique est vide : il compte 18 lettres ou chiffres.", "empty")
     bad = sorted({c for c in cleaned if not ("A" <= c <= "Z" or "0" <= c <= "9")})
     if bad:
         shown = " ".join(repr(c) for c in bad[:5])
         raise InvalidNur(
-            f"Le numéro unique ne contient que des lettres et des chiffres (trouvé : {shown})."
+            f"Le numéro unique ne contient que des lettres et des chiffres (trouvé : {shown}).",
+            "characters",
+            found=shown,
         )
     if len(cleaned) != LENGTH:
-        raise InvalidNur(f"Le numéro unique compte 18 caractères ; celui-ci en a {len(cleaned)}.")
+        raise InvalidNur(
+            f"Le numéro unique compte 18 caractères ; celui-ci en a {len(cleaned)}.",
+            "length",
+            count=len(cleaned),
+        )
     assert _VALID.fullmatch(cleaned)
     return cleaned
 
@@ -61,6 +73,18 @@ def filing_month(nur: str) -> FilingMonth | None:
     if not 1 <= month <= 12:
         return None
     return FilingMonth(2000 + int(yy), month)
+
+
+def warning_codes(nur: str, today: dt.date) -> list[tuple[str, dict[str, object]]]:
+    """The plausibility warnings as codes for a screen to word: `month_invalid` (the month read)
+    or `month_future` (month, year)."""
+    n = normalize(nur)
+    fm = filing_month(n)
+    if fm is None:
+        return [("month_invalid", {"month": n[3:5]})]
+    if (fm.year, fm.month) > (today.year, today.month):
+        return [("month_future", {"month": f"{fm.month:02d}", "year": fm.year})]
+    return []
 
 
 def warnings(nur: str, today: dt.date) -> list[str]:

@@ -293,7 +293,8 @@ def _seed_accounts(conn: sqlite3.Connection, rng: random.Random, ids: _Ids, toda
         ("foyer-01", {"radiated": True}),
         # A student of 22 attached to the parent's tax return: a dependant, on the parent's notice.
         ("foyer-02", {"linked": False, "details": {2: {"age": 22, "tax_dependant": True}}}),
-        ("foyer-03", {"outdated": True}),
+        # Income down by a fifth in N-1 (declared on the national file): N-1 counts, not N-2.
+        ("foyer-03", {"outdated": True, "income_drop": 0.2}),
         # Registered three weeks ago: the registration certificate is still to come.
         ("foyer-04", {"states": {("applicant", "tax_notice"): ("missing", None)}, "recent": 20}),
         # A married couple (one joint notice), the spouse holding a disability card.
@@ -352,7 +353,7 @@ def household(
     version: int | None = None,
     keep_link: bool = False,
     couple_status: str | None = None,
-    income_n1: int | None = None,
+    income_drop: float | None = None,
     details: dict[int, dict[str, Any]] | None = None,
     extra_members: list[tuple[str, str, dict[str, Any]]] | None = None,
     recent: int | None = None,
@@ -392,7 +393,9 @@ def household(
         "address": f"{rng.randrange(1, 120)} {rng.choice(_STREETS)}",
         "wished_communes": communes,
         "reference_income_cents": income,
-        "income_n1_cents": income_n1,
+        "income_n1_cents": (
+            round(income * (1 - income_drop)) if income is not None and income_drop else None
+        ),
         "couple_status": couple_status,
         "version": version,
     }

@@ -98,10 +98,21 @@ def refresh_situation(conn: sqlite3.Connection) -> Outcome:
 
 
 def link_number(conn: sqlite3.Connection, typed: str) -> Outcome:
+    """Queue `link.create`; refused here when the number cannot be one, or when the demand is
+    already linked to another number (one demand, one number: another territory needs another
+    demand on the national file). The same number again is harmless and goes through."""
     try:
         number = nur_rules.normalize(typed)
     except nur_rules.InvalidNur as exc:
-        return Outcome(refusal=applying.Refusal("invalid_nur", str(exc)))
+        params = {"reason": exc.code, "words": exc.params}
+        return Outcome(refusal=applying.Refusal("invalid_nur", str(exc), params=params))
+    link = applicant.load(conn, overlay=True).link_rule()
+    if link is not None and link.state == "linked" and link.nur and link.nur != number:
+        shown = nur_rules.display(link.nur)
+        message = f"Votre demande est déjà liée à AL-in avec le numéro {shown}."
+        return Outcome(
+            refusal=applying.Refusal("already_linked", message, params={"number": shown})
+        )
     with outbox.durable(conn):
         return Outcome(queued=outbox.enqueue(conn, "link.create", {"nur": number}))
 

@@ -157,9 +157,10 @@ class LinkDialog(Dialog[str | None]):
     LinkDialog #link-feedback.-error { color: $error; }
     """
 
-    def __init__(self, t: Translator, today) -> None:
+    def __init__(self, t: Translator, today, linked: str | None = None) -> None:
         super().__init__(t)
         self.today = today
+        self.linked = linked  # the number the demand is already linked with, if any
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -179,14 +180,24 @@ class LinkDialog(Dialog[str | None]):
 
         feedback = self.query_one("#link-feedback", Static)
         save = self.query_one("#link-save", Button)
+        t = self.t
         try:
             number = nur.normalize(event.value)
         except nur.InvalidNur as exc:
-            feedback.update(Text(str(exc)) if event.value.strip() else "")
+            words = t(f"nur_words.{exc.code}", **exc.params)
+            feedback.update(Text(words) if event.value.strip() else "")
             feedback.set_class(bool(event.value.strip()), "-error")
             save.disabled = True
             return
-        warnings = nur.warnings(number, self.today)
+        if self.linked:  # one demand, one number: nothing to link again, nor another number
+            key = "nur_words.same_number" if number == self.linked else "nur_words.other_number"
+            feedback.update(Text(t(key, number=nur.display(self.linked))))
+            feedback.set_class(number != self.linked, "-error")
+            save.disabled = True
+            return
+        warnings = [
+            t(f"nur_words.{code}", **words) for code, words in nur.warning_codes(number, self.today)
+        ]
         feedback.update(Text(nur.display(number) + ("\n" + " ".join(warnings) if warnings else "")))
         feedback.set_class(False, "-error")
         save.disabled = False

@@ -312,7 +312,9 @@ class MainScreen(Screen[None]):
                 )
 
         today = self.model.today if self.model else None
-        self.app.push_screen(LinkDialog(self.t, today), done)
+        link = self.model.link if self.model else None
+        linked = link.nur if link is not None and link.state == "linked" else None
+        self.app.push_screen(LinkDialog(self.t, today, linked), done)
 
     def action_attention(self) -> None:
         from alin_tui.store import outbox

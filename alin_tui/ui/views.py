@@ -651,6 +651,19 @@ def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -
         return t("refusal.application_limit", count=count)
     if refusal.code == "out_of_territory":
         return out_of_territory_text(t, refusal)
+    if refusal.code == "too_early" and model.demand is not None and model.demand.expires_on:
+        window = lifecycle.RENEWAL_WINDOW_DAYS  # the server's rule, whatever the screen shows
+        opens = model.demand.expires_on - dt.timedelta(days=window)
+        return t(
+            "refusal.too_early_on",
+            date=t.date(opens),
+            days=window,
+            expiry=t.date(model.demand.expires_on),
+        )
+    if refusal.code == "invalid_nur" and refusal.params.get("reason"):
+        return t(f"nur_words.{refusal.params['reason']}", **refusal.params.get("words", {}))
+    if refusal.code == "already_linked":
+        return t("refusal.already_linked", number=refusal.params.get("number", ""))
     return t(f"refusal.{refusal.code}")
 
 
