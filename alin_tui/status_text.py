@@ -18,9 +18,10 @@ def _pairs(rows: list[tuple[str, str]], indent: str = "") -> Iterator[str]:
 
 
 def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
+    from alin_tui.store import outbox
     from alin_tui.sync import dropfolder
     from alin_tui.sync.status import read_sync
-    from alin_tui.ui.text import clean
+    from alin_tui.ui.text import clean, server_words
     from alin_tui.ui.views import (
         applicant_name,
         application_rows,
@@ -89,6 +90,9 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
 
     yield ""
     text, kind = sync_line(conn, t)
+    refused = outbox.rows(conn, states=("failed", "conflict"))
+    if refused and kind == "error" and not sync.last_error:  # no app key in a command's words
+        text = t("status_text.attention", count=len(refused))
     if kind == "ok" and sync.last_sync_at:
         text = t(
             "status_text.synced_at", date=t.date(sync.last_sync_at), time=t.time(sync.last_sync_at)
@@ -98,6 +102,11 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
             "status_text.last_sync", date=t.date(sync.last_sync_at), time=t.time(sync.last_sync_at)
         )
     yield t("status_text.sync", line=text)
+    for row in refused:  # each refusal in words: the operation and why
+        operation = t(f"operation.{row.name}")
+        yield "  - " + t(
+            "status_text.refused", operation=operation, reason=server_words(t, row.result or {})
+        )
     waiting = dropfolder.unsorted(conn, settings.drop_folder)
     yield t("status_text.drop_folder", folder=settings.drop_folder)
     if waiting:

@@ -169,8 +169,8 @@ async def test_t_hides_the_offers_outside_and_the_help_explains_the_signs(store_
 
 
 async def test_a_server_refusal_reads_in_english_in_the_english_app(store_of) -> None:
-    from alin_tui.ui.dialogs import server_words
     from alin_tui.ui.i18n import Translator
+    from alin_tui.ui.text import server_words
 
     result = {"code": "nur_unknown", "message": "Ce numéro unique ne correspond à aucune demande"}
     assert server_words(Translator("fr"), result).startswith("Ce numéro unique")

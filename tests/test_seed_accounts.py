@@ -273,3 +273,35 @@ def test_foyer_05_married_disabled_spouse_ranked_second(stores) -> None:
     assert "examinée en commission (rang 2)" in text
     assert "vous a classé au rang 2" in text
     assert "ranked you 2" in _status(stores["foyer-05"], "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("fr", "  - Candidater refusé : Dossier incomplet sur le fichier national"),
+        ("en", "  - Apply refused: Dossier incomplete"),
+    ],
+)
+def test_a_server_refusal_is_listed_in_words_without_an_app_key(
+    sandbox, api, tmp_path, lang, said
+) -> None:
+    from alin_tui.store import actions
+
+    path = tmp_path / "store.db"
+    session = Session(path, sandbox.url, credentials=Credentials("complet", "complet"))
+    try:
+        assert session.sync().error is None
+        conn = connect(path)
+        offer = conn.execute(
+            "SELECT id FROM offers WHERE department = '69' AND status = 'open' LIMIT 1"
+        ).fetchone()[0]
+        assert actions.apply(conn, offer).queued is not None
+        conn.close()
+        body = {"state": "rejected", "reason": "illisible"}
+        assert api.control("documents/pj-complet-1-payslips/review", body).status_code == 200
+        assert session.sync().rejected
+    finally:
+        session.close()
+    text = _status(path, lang)
+    assert said in text
+    assert "Ctrl+A" not in text and "dossier_incomplete" not in text

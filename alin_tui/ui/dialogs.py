@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from alin_tui.ui.bindings import localize
 from alin_tui.ui.i18n import Translator
-from alin_tui.ui.text import clean
+from alin_tui.ui.text import clean, server_words
 
 R = TypeVar("R")
 
@@ -406,15 +406,3 @@ class SlotPickerDialog(Dialog[str | None]):
     def on_option_list_option_selected(self, event) -> None:
         event.stop()
         self.dismiss(event.option.id)
-
-
-def server_words(t: Translator, result: dict) -> str:
-    """Why the server refused, for people: its own sentence (it speaks French), or in another
-    language the catalog's sentence for its code; never the code itself."""
-    message = clean(result.get("message") or "")
-    if t.lang == "fr" and message:
-        return message
-    code = str(result.get("code") or "")
-    key = f"server_refusal.{code}"
-    words = t(key, count=len(result.get("missing") or []))
-    return words if words != key else message or t("server_refusal.other")

@@ -30,3 +30,15 @@ def date_fr(value: str | dt.date | None) -> str:
 def euros(cents: int | None) -> str:
     """« 1 234,50 € »; kept for existing callers, see `format.money`."""
     return money(cents, "fr")
+
+
+def server_words(t, result: dict) -> str:
+    """Why the server refused, for people: its own sentence (it speaks French), or in another
+    language the catalog's sentence for its code; never the code itself."""
+    message = clean(result.get("message") or "")
+    if t.lang == "fr" and message:
+        return message
+    code = str(result.get("code") or "")
+    key = f"server_refusal.{code}"
+    words = t(key, count=len(result.get("missing") or []))
+    return words if words != key else message or t("server_refusal.other")
