@@ -52,6 +52,8 @@ class Settings(BaseSettings):
         default=None, description="URL du service ; vide : bac à sable intégré"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
+    # Seconds to wait for the server (ALIN_HTTP_TIMEOUT); unset: the client's own defaults.
+    http_timeout: float | None = Field(default=None, gt=0, le=600, allow_inf_nan=False)
     profile: str = "default"
     # French first; the system's locale (LANG, LC_MESSAGES…) when nothing else says.
     lang: Literal["fr", "en"] = Field(default_factory=lambda: system_lang() or "fr")
@@ -67,6 +69,37 @@ class Settings(BaseSettings):
     renewal_window_days: int = Field(default=60, ge=1, le=365)
     # Network shares often deliver no change events: poll the drop folder every second instead.
     drop_folder_polling: bool = False
+
+    @field_validator("server", mode="before")
+    @classmethod
+    def _server_is_an_address(cls, value: object) -> object:
+        """http(s)://host[:port][/path], checked here so that a typo is a sentence, not a
+        traceback from the HTTP library; empty means the embedded sandbox."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not isinstance(value, str) or not _valid_server(value.strip()):
+            raise PydanticCustomError(
+                "server_address",
+                "adresse de serveur invalide {value} : écrivez par exemple http://127.0.0.1:8765",
+                {"value": _shown(value)},
+            )
+        return value.strip()
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _data_dir_is_a_folder(cls, value: object) -> object:
+        """An empty value would put private data in whatever folder the command runs from; a
+        file (or a device such as /dev/null) cannot hold a profile."""
+        if isinstance(value, str | Path) and not str(value).strip():
+            raise PydanticCustomError("data_dir_empty", "le dossier de données est vide")
+        path = Path(str(value)).expanduser() if isinstance(value, str | Path) else None
+        if path is not None and path.exists() and not path.is_dir():
+            raise PydanticCustomError(
+                "data_dir_not_folder",
+                "{path} n'est pas un dossier : donnez un dossier pour les données",
+                {"path": str(path)},
+            )
+        return path if path is not None else value
 
     @field_validator("profile")
     @classmethod
@@ -164,11 +197,36 @@ class Settings(BaseSettings):
         return self.data_dir / "sandbox" / "sandbox.db"
 
 
+def _valid_server(text: str) -> bool:
+    """An http or https URL with a host, a port 1–65535 if given, and a real address when the
+    host is written as numbers."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        port = parts.port  # raises on a port that is not a number or out of range
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host or port == 0:
+        return False
+    if host.replace(".", "").isdigit() or ":" in host:  # an IPv4 or IPv6 address
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return False
+    return all(c.isprintable() and not c.isspace() for c in text)
+
+
 def describe_error(error, t) -> str:
     """A refused setting in the user's language: our validators name their error and its
     values; pydantic's own (a number below its bound, a choice) say the allowed values."""
     key = f"settings_error.{error['type']}"
-    context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
+    context = {
+        k: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+        for k, v in (error.get("ctx") or {}).items()
+    }
     words = t(key, **context)
     if words != key:
         return words

@@ -83,6 +83,29 @@ def private_store(settings) -> None:
     _private_dir(settings.profile_dir)
     if not settings.store_path.exists():
         os.close(os.open(settings.store_path, os.O_WRONLY | os.O_CREAT, 0o600))
+    repair(settings.profile_dir)
+
+
+def repair(profile_dir: Path) -> int:
+    """Everything in a profile private again (folders 0700, files 0600), whatever a copy, an
+    unpack or another umask left: names, incomes and identity papers are nobody else's. Links are
+    not followed; what cannot be changed (not ours) is left for `doctor` to report. Returns how
+    many modes were changed."""
+    import stat
+
+    changed = 0
+    for top, dirs, files in os.walk(profile_dir):
+        for name, wanted in [(d, 0o700) for d in dirs] + [(f, 0o600) for f in files]:
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+                if stat.S_ISLNK(info.st_mode) or stat.S_IMODE(info.st_mode) == wanted:
+                    continue
+                os.chmod(path, wanted)
+                changed += 1
+            except OSError:
+                continue
+    return changed
 
 
 def bind_server(settings, t, *, strict: bool = True):

@@ -1,0 +1,64 @@
+"""Bad input at the edge: every option and environment variable refused with a sentence that
+names the value and what is expected, in the user's language; never a traceback (exit 1)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import Cli
+
+
+def _refused(result, *words: str) -> None:
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "Error:" not in result.stderr, result.stderr
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize(
+    "server",
+    [
+        "http://[::1",
+        "http://256.256.256.256",
+        "localhost:8765",
+        "ftp://x",
+        "http://h:0",
+        "http://h:99999",
+    ],
+)
+def test_a_server_address_that_cannot_be_one(tmp_path: Path, server: str) -> None:
+    cli = Cli(tmp_path / "data", server=server)
+    _refused(cli.run("sync", "--once"), "adresse de serveur invalide", "http://127.0.0.1:8765")
+    _refused(cli.run("--lang", "en", "status"), "invalid server address")
+
+
+@pytest.mark.parametrize("server", ["http://[::1]:8765", "https://alin.example.fr/api"])
+def test_a_good_address_passes_the_check(tmp_path: Path, server: str) -> None:
+    assert Cli(tmp_path / "data", server=server).run("status").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("abc", "un nombre est attendu"),
+        ("-1", "plus grand que 0 est attendu"),
+        ("nan", "un nombre fini est attendu"),
+        ("1e308", "de 600 au plus"),
+    ],
+)
+def test_an_http_timeout_that_is_not_a_duration(tmp_path: Path, value: str, said: str) -> None:
+    cli = Cli(tmp_path / "data", server="http://127.0.0.1:9")
+    _refused(cli.run("sync", "--once", ALIN_HTTP_TIMEOUT=value), said)
+
+
+@pytest.mark.parametrize("where", ["file", "devnull", "empty"])
+def test_a_data_dir_that_cannot_hold_a_profile(tmp_path: Path, where: str) -> None:
+    target = {"file": tmp_path / "a-file", "devnull": Path("/dev/null"), "empty": ""}[where]
+    if where == "file":
+        target.write_text("not a folder")
+    cli = Cli(tmp_path / "data", server=None)
+    result = cli.run("--data-dir", str(target), "status")
+    _refused(result, "dossier")
+    assert not Path("profiles").exists()  # nothing written where the command ran
