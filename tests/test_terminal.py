@@ -46,7 +46,16 @@ def _run_until(data: Path, needle: str, *, timeout: float) -> tuple[float, pyte.
 class Terminal:
     """`alin-tui` in a real pseudo-terminal, its output read into a pyte screen."""
 
-    def __init__(self, data: Path, *, columns: int = 80, lines: int = 24) -> None:
+    def __init__(
+        self,
+        data: Path,
+        *,
+        columns: int = 80,
+        lines: int = 24,
+        server: str | None = None,
+        args: tuple[str, ...] = (),
+    ) -> None:
+        self.raw = b""  # every byte the app wrote, for what must never reach a terminal
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.master, slave = pty.openpty()
@@ -59,8 +68,10 @@ class Terminal:
             "LINES": str(lines),
         }
         env.pop("ALIN_SERVER", None)
+        if server:
+            env["ALIN_SERVER"] = server
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "alin_tui"],
+            [sys.executable, "-m", "alin_tui", *args],
             stdin=slave,
             stdout=slave,
             stderr=slave,
@@ -79,7 +90,9 @@ class Terminal:
         while time.monotonic() - start < timeout:
             ready, _, _ = select.select([self.master], [], [], 0.1)
             if ready:
-                self.stream.feed(os.read(self.master, 65536))
+                chunk = os.read(self.master, 65536)
+                self.raw += chunk
+                self.stream.feed(chunk)
             if found(self.text):
                 return self.text
             assert self.proc.poll() is None, self.text

@@ -13,12 +13,21 @@ from alin_tui.ui.format import date_short, money
 
 # C0 and C1 controls (tab and newline folded to a space), DEL, and ANSI/OSC escape sequences.
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?")
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Invisible format characters: bidi overrides, embeddings, isolates and marks (U+202E can turn
+# « 300 € » into « € 003 »), zero-width spaces and joiners, the BOM, soft hyphens, tag characters.
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def clean(value: object, *, limit: int = 500) -> str:
+    """Server text made inert for a terminal: escape sequences dropped, controls and line
+    separators as spaces, invisible format characters removed, length bounded. Every string
+    from a server passes here before it is shown (as plain `Text`, never markup)."""
     text = "" if value is None else str(value)
-    text = _CONTROLS.sub(" ", _ESCAPES.sub("", text))
+    text = _INVISIBLE.sub("", _CONTROLS.sub(" ", _ESCAPES.sub("", text)))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
