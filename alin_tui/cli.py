@@ -20,6 +20,14 @@ from alin_tui.exits import EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE, Unreachable, U
 from alin_tui.parser import build_parser  # noqa: F401 - the parser, for tests and tools
 
 
+def _data_dir() -> str:
+    import os
+
+    from alin_tui.config_paths import default_data_dir
+
+    return os.environ.get("ALIN_DATA_DIR") or str(default_data_dir())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from alin_tui.lang import early_lang
     from alin_tui.ui.i18n import Translator
@@ -39,8 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Unreachable as exc:
         print(t("cli_msg.prefix", message=exc), file=sys.stderr)
         return EXIT_UNREACHABLE
-    except sqlite3.Error as exc:  # full disk, read-only or locked store: nothing was saved
-        print(t("cli_msg.prefix", message=t("cli_msg.store_refuses", message=exc)), file=sys.stderr)
+    except (sqlite3.Error, OSError) as exc:  # a full disk, a read-only folder, a busy store
+        from alin_tui import storage
+
+        if isinstance(exc, OSError) and storage.kind_of(exc) is None:
+            raise
+        folder = getattr(args, "data_dir", None) or _data_dir()
+        print(t("cli_msg.prefix", message=storage.describe(exc, t, folder)), file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # `alin-tui offers search x | head -1`: the reader has what it wanted
         import os

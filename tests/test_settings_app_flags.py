@@ -210,6 +210,7 @@ def test_the_app_is_given_the_resolved_settings(config: Path) -> None:
     assert seen["kwargs"] == {
         "lang": "en",
         "max_applications": 2,
+        "renewal_window_days": 60,
         "theme": "light",
         "low_bandwidth": True,
         "keymap": {"sync": "f6"},

@@ -58,7 +58,7 @@ def apply_page(
     changes: Iterable[tuple[str, str, str, int, dict[str, Any] | None]],
     server_today: str,
     server_time: str,
-    pulled_at: str,
+    pulled_at: str | None,
     last_mutation_ids: dict[str, int],
     reset: bool = False,
     before_commit: Callable[[], None] | None = None,
@@ -83,14 +83,29 @@ def apply_page(
                 records.delete(conn, type_, id_)
             else:
                 records.put(conn, service, type_, id_, version, value or {})
+        # A page before the last one moves the cursor on (a pull resumes there) but is not yet
+        # a finished pull: the time of the last full pull and any failure stay as they were.
+        done = pulled_at is not None
         conn.execute(
             "INSERT INTO sync_state (service, cursor, server_today, server_time, last_pull_at, "
             "last_mutation_ids, last_error) VALUES (?, ?, ?, ?, ?, ?, NULL) "
             "ON CONFLICT (service) DO UPDATE SET cursor = excluded.cursor, "
             "server_today = excluded.server_today, server_time = excluded.server_time, "
-            "last_pull_at = excluded.last_pull_at, last_mutation_ids = excluded.last_mutation_ids, "
-            "last_error = NULL, last_error_kind = NULL",
-            (service, cursor, server_today, server_time, pulled_at, json.dumps(last_mutation_ids)),
+            "last_pull_at = CASE WHEN ? THEN excluded.last_pull_at ELSE last_pull_at END, "
+            "last_mutation_ids = excluded.last_mutation_ids, "
+            "last_error = CASE WHEN ? THEN NULL ELSE last_error END, "
+            "last_error_kind = CASE WHEN ? THEN NULL ELSE last_error_kind END",
+            (
+                service,
+                cursor,
+                server_today,
+                server_time,
+                pulled_at,
+                json.dumps(last_mutation_ids),
+                done,
+                done,
+                done,
+            ),
         )
         # Acknowledged rows leave the outbox with the data that shows them.
         acked = last_mutation_ids.get(outbox.client_id(conn), 0)

@@ -195,8 +195,24 @@ class Engine:
             self._record_failure(exc)
             report.error = exc
             return report
+        except sqlite3.Error as exc:  # the store cannot write: a full disk, a read-only folder…
+            self._record_local_failure(exc)
+            raise
         self._record_success()
         return report
+
+    def _record_local_failure(self, exc: sqlite3.Error) -> None:
+        """Say in the store that this sync did not finish, so that `status` and the app never
+        call it synced; on a full disk that write may fail too, and `status` then sees the disk
+        itself (`storage.disk_full`)."""
+        from alin_tui import storage
+
+        kind = storage.kind_of(exc) or "other"
+        try:
+            for service in SERVICES:
+                sync_state.set_error(self.conn, service, "storage", kind, failures=1)
+        except sqlite3.Error:
+            storage.mark_failed(self.conn, kind)
 
     def _record_failure(self, exc: SyncError) -> None:
         kind = "offline" if isinstance(exc, Offline) else "error"
@@ -217,8 +233,11 @@ class Engine:
             )
 
     def _record_success(self) -> None:
+        from alin_tui import storage
+
         for service in SERVICES:
             sync_state.clear_error(self.conn, service)
+        storage.clear_failed(self.conn)
 
     def next_delay(self) -> float:
         return next_delay(self.conn)
@@ -410,7 +429,7 @@ class Engine:
                 changes=changes,
                 server_today=answer.today.isoformat(),
                 server_time=answer.server_time.isoformat(),
-                pulled_at=self.now(),
+                pulled_at=None if answer.has_more else self.now(),
                 last_mutation_ids=dict(answer.last_mutation_ids),
                 reset=cursor is None,
                 before_commit=lambda: fault("mid_pull_apply"),

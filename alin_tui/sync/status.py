@@ -29,6 +29,7 @@ class SyncStatus:
     upload_done: int  # bytes sent of unfinished uploads
     upload_total: int
     ever_synced: bool
+    storage: str | None = None  # the store could not write: disk_full, read_only, locked…
 
     @property
     def upload_percent(self) -> int | None:
@@ -52,10 +53,19 @@ def read_sync(conn: sqlite3.Connection) -> SyncStatus:
         }
         for r in outbox.rows(conn, states=("failed", "conflict"))
     ]
+    storage = next((s["last_error"] for s in states if s["last_error_kind"] == "storage"), None)
+    from alin_tui import storage as stores
+
+    storage = storage or stores.failed_mark(conn)
+    path = stores.store_file(conn)
+    if path is not None and stores.disk_full(path.parent):  # said even when nothing was recorded
+        storage = "disk_full"
     pulls = [s["last_pull_at"] for s in states]
     last = min(pulls) if all(pulls) else None
     failure = next((s for s in states if s["last_error"]), None)
-    if failure is not None:
+    if storage is not None:
+        state = "error"
+    elif failure is not None:
         state = "offline" if failure["last_error_kind"] == "offline" else "error"
     elif errors:
         state = "error"
@@ -75,6 +85,7 @@ def read_sync(conn: sqlite3.Connection) -> SyncStatus:
         upload_done=sum(u.offset for u in unfinished),
         upload_total=sum(u.length for u in unfinished),
         ever_synced=any(pulls),
+        storage=storage,
     )
 
 

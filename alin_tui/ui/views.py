@@ -838,6 +838,10 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
     from alin_tui.sync.dropfolder import unseen_refusals
 
     status = read_sync(conn)
+    if status.storage is not None:  # the store itself could not write: said before anything
+        key = f"sync.storage_{status.storage}"
+        words = t(key)
+        return (words if words != key else t("sync.storage_other")), "error"
     to_see = len(status.errors) + len(unseen_refusals(conn))
     if to_see:
         return t("sync.attention", count=to_see), "error"
