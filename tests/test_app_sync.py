@@ -119,9 +119,14 @@ async def test_a_refusal_is_shown_in_the_users_words(sandbox, tmp_path):
     store = tmp_path / "store.db"
     session = Session(store, sandbox.url, credentials=Credentials("foyer-02", "foyer-02"))
     assert session.sync().error is None
-    from alin_tui.store import actions
+    from alin_tui.store import outbox
 
-    actions.link_number(connect(store), "1111023517879GDPUB")  # a number nobody has
+    # A number nobody has, queued as an older version queued it (the app now checks it against
+    # the demand's own number first): the server's refusal must still read as words.
+    db = connect(store)
+    with outbox.durable(db):
+        outbox.enqueue(db, "link.create", {"nur": "1111023517879GDPUB"})
+    db.close()
     assert session.sync().rejected
     app = AlinApp(store, session=session, sync_on_start=False)
     async with app.run_test(size=(110, 34)) as pilot:

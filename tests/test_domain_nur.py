@@ -51,9 +51,9 @@ def test_spaces_dashes_dots_and_case_are_forgiven(typed: str) -> None:
         ("1111023517879GDPU", "18 caractères ; celui-ci en a 17"),
         ("1111023517879GDPUBX", "en a 19"),
         ("1111023517879GDPÜB", "lettres et des chiffres"),
-        ("111/1023/517879/GDPUB", "'/'"),
-        ("1111023517879_DPUB", "'_'"),
-        ("111 1023 517879 GDPU€", "'€'"),
+        ("111/1023/517879/GDPUB", "« / »"),
+        ("1111023517879_DPUB", "« _ »"),
+        ("111 1023 517879 GDPU€", "« € »"),
     ],
 )
 def test_malformed_numbers_are_rejected_with_a_reason(typed: str, says: str) -> None:

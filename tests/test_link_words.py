@@ -20,7 +20,7 @@ OTHER = "0690626984769GBB8B"  # a well-formed number that is not complet's
     [
         ("", "est vide", "is empty"),
         ("111 1023 5178", "celui-ci en a 11", "this one has 11"),
-        ("111-1023-517879-GDPU#", "trouvé : '#'", "found: '#'"),
+        ("111-1023-517879-GDPU#é", "trouvé : « # » « é »", "found: « # » « é »"),
     ],
 )
 def test_a_number_that_cannot_be_one_is_said_in_both_languages(typed, fr, en) -> None:
@@ -62,3 +62,24 @@ async def test_ctrl_l_on_a_linked_demand_says_so_and_cannot_save(store_of) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert outbox.pending(connect(app.store_path)) == []
+
+
+def test_a_number_without_its_account_is_claimed_first(tmp_path) -> None:
+    """Situation 2: the number is right, but the national file has no account for it yet."""
+    from alin_tui.devtools.demo import synced_store
+    from alin_tui.store import applicant
+
+    conn = connect(synced_store(tmp_path, username="numero", offers=50))
+
+    number = applicant.load(conn, overlay=False).link_rule().nur
+    outcome = actions.link_number(conn, number)
+    assert outcome.refusal is not None and outcome.refusal.code == "claim_first"
+    assert outbox.pending(conn) == []
+
+
+def test_a_number_that_is_not_the_demands_own_is_refused(store_of) -> None:
+    conn = connect(store_of("foyer-02"))  # a demand on the national file, not linked yet
+    outcome = actions.link_number(conn, "044 0626 323516 G5B4D")
+    assert outcome.refusal is not None and outcome.refusal.code == "not_your_number"
+    assert outcome.refusal.params["number"] == "044 0626 323516 G5B4C"
+    assert actions.link_number(conn, "044 0626 323516 G5B4C").queued is not None

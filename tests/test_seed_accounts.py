@@ -271,8 +271,11 @@ def test_foyer_05_married_disabled_spouse_ranked_second(stores) -> None:
     assert eligibility.household_category(persons, TODAY) == 4
     text = _status(stores["foyer-05"], "fr")
     assert "examinée en commission (rang 2)" in text
-    assert "vous a classé au rang 2" in text
-    assert "ranked you 2" in _status(stores["foyer-05"], "en")
+    assert (
+        "vous a classé au rang 2 : le logement vous sera proposé si le candidat classé premier"
+        in text
+    )
+    assert "placed you second" in _status(stores["foyer-05"], "en")
 
 
 @pytest.mark.parametrize(

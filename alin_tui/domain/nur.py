@@ -33,9 +33,10 @@ def normalize(text: str) -> str:
     cleaned = _SEPARATORS.sub("", text).upper()
     if not cleaned:
         raise InvalidNur("Le numéro unique est vide : il compte 18 lettres ou chiffres.", "empty")
-    bad = sorted({c for c in cleaned if not ("A" <= c <= "Z" or "0" <= c <= "9")})
+    typed = _SEPARATORS.sub("", text)  # the characters as typed (not upper-cased) for the message
+    bad = sorted({c for c in typed if not (c.isascii() and c.isalnum())})
     if bad:
-        shown = " ".join(repr(c) for c in bad[:5])
+        shown = " ".join(f"« {c} »" for c in bad[:5])
         raise InvalidNur(
             f"Le numéro unique ne contient que des lettres et des chiffres (trouvé : {shown}).",
             "characters",

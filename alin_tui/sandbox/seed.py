@@ -464,7 +464,8 @@ def household(
             if spec.kind == "tax_notice" and joint and role == "applicant" and spouse_id:
                 document["covers"] = [spouse_id]  # one joint notice for the married couple
             write("document", slot_id, "sne", username, document)
-    situation_version = version - 1 if outdated else version
+    # Radiation raised the demand's version (PROTOCOL.md §4): AL-in's copy predates it.
+    situation_version = version - 1 if outdated or radiated else version
     if outdated:
         version += 1
         demand["version"] = version
@@ -500,16 +501,16 @@ def _valid_until(kind: str, state: str, today: dt.date, rng: random.Random) -> s
 
 
 def _seed_ranked_application(conn: sqlite3.Connection, ids: _Ids, today: dt.date) -> None:
-    """`foyer-05` applied three weeks ago to an offer of its territory; the landlord's commission
-    has examined it and ranked the household second (an attribution by rank)."""
+    """`foyer-05` applied to an offer of its territory, closed since; the landlord's commission
+    has examined the applications and ranked the household second (an attribution by rank)."""
     row = conn.execute(
         "SELECT id FROM entities WHERE type = 'offer' AND json_extract(value, '$.department') = "
-        "'67' AND json_extract(value, '$.status') = 'open' "
+        "'67' AND json_extract(value, '$.status') = 'closed' "
         "ORDER BY json_extract(value, '$.typology') IN ('T3', 'T4') DESC, id LIMIT 1"
     ).fetchone()
     if row is None:  # a seed with too few offers to have one in the Bas-Rhin
         return
-    created = dt.datetime.combine(today - dt.timedelta(days=21), dt.time(10, 12), dt.UTC)
+    created = dt.datetime.combine(today - dt.timedelta(days=45), dt.time(10, 12), dt.UTC)
     value = {
         "offer_id": row[0],
         "status": "examined",

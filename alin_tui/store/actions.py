@@ -90,7 +90,9 @@ def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
 
 def refresh_situation(conn: sqlite3.Connection) -> Outcome:
     pulled = applicant.load(conn, overlay=False)
-    link = pulled.link_rule()
+    link, demand = pulled.link_rule(), pulled.demand_rule()
+    if demand is not None and demand.status == "radiated":  # nothing left to copy to AL-in
+        return Outcome(refusal=applying.Refusal("demand_inactive", "La demande est radiée."))
     if link is None or link.state != "linked":
         return Outcome(refusal=applying.Refusal("not_linked", "Aucun numéro lié à AL-in."))
     with outbox.durable(conn):
@@ -106,7 +108,25 @@ def link_number(conn: sqlite3.Connection, typed: str) -> Outcome:
     except nur_rules.InvalidNur as exc:
         params = {"reason": exc.code, "words": exc.params}
         return Outcome(refusal=applying.Refusal("invalid_nur", str(exc), params=params))
-    link = applicant.load(conn, overlay=True).link_rule()
+    pulled = applicant.load(conn, overlay=True)
+    link, demand = pulled.link_rule(), pulled.demand_rule()
+    if demand is None and link is not None and link.origin == "alin" and link.nur:
+        # Situation 2: the number exists, but the national file has no account for it yet.
+        message = "Créez d'abord votre compte sur le fichier national avec ce numéro."
+        return Outcome(refusal=applying.Refusal("claim_first", message))
+    if (
+        demand is not None
+        and demand.nur
+        and number != demand.nur
+        and not (link is not None and link.state == "linked")
+    ):
+        shown = nur_rules.display(demand.nur)
+        message = f"Ce n'est pas le numéro de votre demande ({shown})."
+        return Outcome(
+            refusal=applying.Refusal("not_your_number", message, params={"number": shown})
+        )
+    if demand is not None and demand.status == "radiated":
+        return Outcome(refusal=applying.Refusal("demand_inactive", "La demande est radiée."))
     if link is not None and link.state == "linked" and link.nur and link.nur != number:
         shown = nur_rules.display(link.nur)
         message = f"Votre demande est déjà liée à AL-in avec le numéro {shown}."

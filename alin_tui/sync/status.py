@@ -108,7 +108,8 @@ def status_json(
             "state": link.state if link else "unlinked",
             "situation_fresh": bool(link and link.situation_fresh),
         },
-        "complete": standing.complete if demand is not None else False,
+        # A radiated demand has no dossier to be complete (DOMAIN.md: never « complet » beside it).
+        "complete": standing.complete and demand is not None and demand.status != "radiated",
         "missing": [
             {
                 "person": b.person_id,

@@ -157,10 +157,19 @@ class LinkDialog(Dialog[str | None]):
     LinkDialog #link-feedback.-error { color: $error; }
     """
 
-    def __init__(self, t: Translator, today, linked: str | None = None) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        today,
+        linked: str | None = None,
+        own: str | None = None,
+        claim_first: bool = False,
+    ) -> None:
         super().__init__(t)
         self.today = today
         self.linked = linked  # the number the demand is already linked with, if any
+        self.own = own  # the demand's own number on the national file, if known
+        self.claim_first = claim_first  # situation 2: the national-file account comes first
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -187,6 +196,16 @@ class LinkDialog(Dialog[str | None]):
             words = t(f"nur_words.{exc.code}", **exc.params)
             feedback.update(Text(words) if event.value.strip() else "")
             feedback.set_class(bool(event.value.strip()), "-error")
+            save.disabled = True
+            return
+        if self.claim_first:
+            feedback.update(Text(t("refusal.claim_first")))
+            feedback.set_class(True, "-error")
+            save.disabled = True
+            return
+        if self.own and not self.linked and number != self.own:
+            feedback.update(Text(t("refusal.not_your_number", number=nur.display(self.own))))
+            feedback.set_class(True, "-error")
             save.disabled = True
             return
         if self.linked:  # one demand, one number: nothing to link again, nor another number
@@ -345,7 +364,8 @@ class SlotDialog(Dialog[str | None]):
                         "pieces.how_to_drop",
                         file=d["slot_id"] + ".pdf",
                         folder=self.drop_folder,
-                        example=f"{t('kind_example.' + d['kind'])} {d.get('first_name', '')}".strip()
+                        example=f"{t('kind_example.' + d.get('variant', d['kind']))} "
+                        f"{d.get('first_name', '')}".strip()
                         + ".pdf",
                     )
                 ),

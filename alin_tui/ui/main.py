@@ -313,8 +313,15 @@ class MainScreen(Screen[None]):
 
         today = self.model.today if self.model else None
         link = self.model.link if self.model else None
+        demand = self.model.demand if self.model else None
         linked = link.nur if link is not None and link.state == "linked" else None
-        self.app.push_screen(LinkDialog(self.t, today, linked), done)
+        own = demand.nur if demand is not None else None
+        claim = demand is None and link is not None and link.origin == "alin" and bool(link.nur)
+        if demand is not None and demand.status == "radiated":
+            reason = self.t("refusal.demand_inactive")
+            self.notify(self.t("actions.refused", reason=reason), severity="warning", timeout=6)
+            return
+        self.app.push_screen(LinkDialog(self.t, today, linked, own, claim), done)
 
     def action_attention(self) -> None:
         from alin_tui.store import outbox

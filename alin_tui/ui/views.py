@@ -17,7 +17,7 @@ from rich.text import Text
 
 from alin_tui.domain import applying, eligibility, lifecycle, seniority, territory
 from alin_tui.domain import nur as nur_rules
-from alin_tui.domain.documents import KINDS, effective_state, source_of
+from alin_tui.domain.documents import KINDS, effective_state
 from alin_tui.domain.entities import Person
 from alin_tui.domain.stage import Standing, compute_stage
 from alin_tui.store import applicant
@@ -129,7 +129,9 @@ def read_screen_model(
 
 def applicant_name(t: Translator, model: ScreenModel) -> str:
     person = next((p for p in model.persons if p.role == "applicant"), None)
-    if person is None:
+    if person is None:  # no household on the national file: say what there is instead
+        if model.standing.lifecycle in ("draft", "number_without_account"):
+            return t(f"stage.{model.standing.stage}")
         return t("app.no_applicant")
     return clean(f"{person.first_name} {person.last_name}").strip()
 
@@ -157,6 +159,14 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
     grid.add_row(t("demande.next_step"), Text(t(f"next_step.{standing.next_step}")))
     if demand is not None and demand.status == "radiated":
         return radiated_overview(t, model, grid)
+    due = (
+        demand is not None
+        and demand.expires_on is not None
+        and lifecycle.renewal_level(demand.expires_on, today, model.renewal_window)
+        != lifecycle.RenewalLevel.NONE
+    )
+    if due:  # the risk of losing the number comes first, where a small screen shows it
+        _renewal_rows(t, grid, demand.expires_on, today, model.renewal_window)
     if standing.situation is not None:
         grid.add_row(t("situation.label"), Text(t(f"situation.{standing.situation}")))
     elif demand is not None:  # on the national file, not (yet) imported into AL-in
@@ -175,6 +185,8 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
             delay = delay_text(t, model)
             if delay is not None:
                 grid.add_row(t("seniority.label"), delay)
+            elif demand.status != "radiated":  # said, not silently left out
+                grid.add_row(t("seniority.label"), Text(t("seniority.unknown"), style="dim"))
         if demand.attestation_on is not None:
             grid.add_row(t("demande_extra.attestation"), Text(t.date(demand.attestation_on)))
         elif demand.first_filed_on is not None and not radiated:
@@ -183,18 +195,11 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
                 t("demande_extra.attestation"),
                 Text(t("demande_extra.attestation_due", date=t.date(due))),
             )
-        if demand.expires_on is not None and not radiated:
-            window = model.renewal_window
-            grid.add_row(t("demande.expires"), _countdown(t, demand.expires_on, today, window))
-            level = lifecycle.renewal_level(demand.expires_on, today, window)
-            if level != lifecycle.RenewalLevel.NONE:
-                grid.add_row(
-                    "",
-                    Text(
-                        t("demande.renewal_risk", date=t.date(demand.expires_on)),
-                        style="bold red",
-                    ),
-                )
+        if demand.expires_on is not None and not radiated and not due:
+            grid.add_row(
+                t("demande.expires"),
+                _countdown(t, demand.expires_on, today, model.renewal_window),
+            )
     if link is not None:
         state = t("demande.linked") if link.state == "linked" else t("demande.unlinked")
         if link.state == "linked":
@@ -283,6 +288,13 @@ def radiated_overview(t: Translator, model: ScreenModel, grid: _Rows) -> list[tu
     return list(grid)
 
 
+def _renewal_rows(
+    t: Translator, grid: _Rows, expires_on: dt.date, today: dt.date, window: int
+) -> None:
+    grid.add_row(t("demande.expires"), _countdown(t, expires_on, today, window))
+    grid.add_row("", Text(t("demande.renewal_risk", date=t.date(expires_on)), style="bold red"))
+
+
 def _countdown(t: Translator, expires_on: dt.date, today: dt.date, window: int) -> Text:
     left = lifecycle.days_left(expires_on, today)
     level = lifecycle.renewal_level(expires_on, today, window)
@@ -367,9 +379,10 @@ def document_rows(t: Translator, model: ScreenModel) -> list[SlotRow]:
                     "reason": reason,
                     "valid_until": t.date(slot.valid_until) if slot.valid_until else "",
                     "kind": slot.kind,
+                    "variant": piece_variant(slot, person, model.today),
                     "what": what,
                     "blocking": t("pieces.blocking_yes" if slot.required else "pieces.blocking_no"),
-                    "source": source_of(slot.kind, minor=_minor(person, model.today)),
+                    "source": t(f"piece_source.{piece_variant(slot, person, model.today)}"),
                     "pay_period": _month(t, slot.pay_period),
                     "first_name": clean(person.first_name) if person else "",
                     "pulled_state": "removing" if local.get("_pending") else state,
@@ -392,6 +405,17 @@ def _month(t: Translator, period: str | None) -> str:
 
     day = parse_pay_period(period)
     return t.month(day) if day is not None else ""
+
+
+def piece_variant(slot: Any, person: Person | None, today: dt.date) -> str:
+    """The catalogue's name for this piece as asked of this person: `identity_minor` (a
+    family book or birth certificate), `tax_notice_joint` (a married couple's one notice), or
+    the kind itself."""
+    if slot.kind == "identity" and _minor(person, today):
+        return "identity_minor"
+    if slot.kind == "tax_notice" and slot.covers:
+        return "tax_notice_joint"
+    return slot.kind
 
 
 def piece_words(
@@ -608,7 +632,10 @@ def offer_detail(t: Translator, model: ScreenModel, o: dict[str, Any]) -> list[t
     if saved_searches.closing_soon(o.get("closes_on"), model.today, o.get("status")):
         closes.append(" · " + t("saved.closing_soon"), style="bold yellow")
     grid.add_row(t("offres.closes"), closes)
-    grid.add_row(t("eligibility.column"), Text(eligibility_text(t, e)))
+    words = eligibility_text(t, e)
+    if any(p.disability for p in model.persons) and e.ceiling_euros is not None:
+        words += " " + t("eligibility.disability_up")  # why the category is one above the count
+    grid.add_row(t("eligibility.column"), Text(words))
     grid.add_row(t("territory.department"), territory_text(t, model, o))
     return list(grid)
 
@@ -662,8 +689,8 @@ def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -
         )
     if refusal.code == "invalid_nur" and refusal.params.get("reason"):
         return t(f"nur_words.{refusal.params['reason']}", **refusal.params.get("words", {}))
-    if refusal.code == "already_linked":
-        return t("refusal.already_linked", number=refusal.params.get("number", ""))
+    if refusal.code in ("already_linked", "not_your_number"):
+        return t(f"refusal.{refusal.code}", number=refusal.params.get("number", ""))
     return t(f"refusal.{refusal.code}")
 
 
@@ -782,7 +809,10 @@ def application_sentence(t: Translator, value: dict[str, Any]) -> str:
     if value.get("_pending"):
         return t("app_explain.withdraw_queued" if status == "withdrawn" else "app_explain.queued")
     if status == "examined" and value.get("rank"):
-        return t("app_explain.examined_rank", rank=int(value["rank"]))
+        rank = int(value["rank"])
+        return t(
+            "app_explain.examined_rank_2" if rank == 2 else "app_explain.examined_rank", rank=rank
+        )
     if status not in applying.STATUSES:
         return ""
     return t(f"app_explain.{status}")
@@ -833,15 +863,22 @@ def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
 # --- status line ---------------------------------------------------------------------------
 
 
+_STORAGE_WORDS = {
+    "disk_full": "sync.storage_disk_full",
+    "read_only": "sync.storage_read_only",
+    "locked": "sync.storage_locked",
+    "damaged": "sync.storage_damaged",
+}
+
+
 def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False) -> tuple[str, str]:
     """The status line and its kind (ok, busy, warn, error), read from the tables."""
     from alin_tui.sync.dropfolder import unseen_refusals
 
     status = read_sync(conn)
     if status.storage is not None:  # the store itself could not write: said before anything
-        key = f"sync.storage_{status.storage}"
-        words = t(key)
-        return (words if words != key else t("sync.storage_other")), "error"
+        key = _STORAGE_WORDS.get(status.storage, "sync.storage_other")
+        return t(key), "error"
     to_see = len(status.errors) + len(unseen_refusals(conn))
     if to_see:
         return t("sync.attention", count=to_see), "error"

@@ -17,7 +17,7 @@ from alin_tui.ui.i18n import Translator
 COLUMNS = (
     ("offer", "candidatures.offer", None, 0),
     ("reference", "offres.reference", 16, 110),
-    ("status", "candidatures.status", 20, 0),
+    ("status", "candidatures.status", None, 0),
     ("rank", "candidatures.rank", 5, 0),
     ("created", "candidatures.created", 11, 0),
 )

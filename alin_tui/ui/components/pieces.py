@@ -150,7 +150,7 @@ class PiecesPane(Vertical):
                 cell = getattr(row, key)
                 if key == "piece" and width < WIDE_FROM:
                     cell = cell.copy()
-                    cell.plain = self.t(f"kind_short.{row.detail['kind']}")
+                    cell.plain = self.t(f"kind_short.{row.detail['variant']}")
                 if key == "person" and width < WIDE_FROM:
                     cell = cell.copy()
                     cell.plain = cell.plain.split(" (")[0]
