@@ -200,6 +200,8 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
                 t("demande.expires"),
                 _countdown(t, demand.expires_on, today, model.renewal_window),
             )
+    if demand is not None and demand.couple_status in _COUPLE_WORDS:
+        grid.add_row(t("couple.label"), Text(t(_COUPLE_WORDS[demand.couple_status])))
     if link is not None:
         state = t("demande.linked") if link.state == "linked" else t("demande.unlinked")
         if link.state == "linked":
@@ -862,6 +864,12 @@ def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
 
 # --- status line ---------------------------------------------------------------------------
 
+
+_COUPLE_WORDS = {
+    "married": "couple.married",
+    "pacs": "couple.pacs",
+    "cohabiting": "couple.cohabiting",
+}
 
 _STORAGE_WORDS = {
     "disk_full": "sync.storage_disk_full",
