@@ -518,14 +518,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_applications=args.max_applications,
     )
     try:
-        serve(config, host=args.host, port=args.port, announce=lambda line: print(line, flush=True))
+        serve(
+            config,
+            host=args.host,
+            port=args.port,
+            announce=lambda line: print(line, flush=True),
+            listening=t("cli_msg.serve_listening"),
+        )
     except MigrationError as exc:
         raise UsageError(str(exc)) from exc
     except OSError as exc:
-        _error(
-            t,
-            t("cli_msg.serve_cannot_listen", host=args.host, port=args.port, message=exc.strerror),
-        )
+        import errno
+
+        if exc.errno == errno.EADDRINUSE:
+            _error(t, t("cli_msg.serve_port_taken", host=args.host, port=args.port))
+        else:
+            message = exc.strerror or exc
+            _error(
+                t, t("cli_msg.serve_cannot_listen", host=args.host, port=args.port, message=message)
+            )
         return EXIT_UNREACHABLE
     return EXIT_OK
 

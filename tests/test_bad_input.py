@@ -62,3 +62,16 @@ def test_a_data_dir_that_cannot_hold_a_profile(tmp_path: Path, where: str) -> No
     result = cli.run("--data-dir", str(target), "status")
     _refused(result, "dossier")
     assert not Path("profiles").exists()  # nothing written where the command ran
+
+
+def test_serve_on_a_taken_port_says_so_before_announcing_anything(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cli = Cli(tmp_path / "data", server=None)
+        result = cli.run("serve", "--port", str(port), "--db", str(tmp_path / "s.db"))
+    assert result.returncode == 2 and result.stdout == ""  # no address announced, then dropped
+    assert f"le port {port} est déjà pris" in result.stderr and "Traceback" not in result.stderr

@@ -44,13 +44,28 @@ def build_app(config: SandboxConfig):
     return app, admin
 
 
-def serve(config: SandboxConfig, *, host: str, port: int, announce=print) -> None:
-    """Run in the foreground until interrupted."""
+def serve(
+    config: SandboxConfig,
+    *,
+    host: str,
+    port: int,
+    announce=print,
+    listening: str = "alin-tui sandbox on {url}",
+) -> None:
+    """Run in the foreground until interrupted. A port already taken raises `OSError` before
+    anything is announced (an address printed and then abandoned would mislead a script)."""
+    import socket
+
     import uvicorn
 
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))  # raises when taken, as uvicorn would a moment later
     app, admin = build_app(config)
-    announce(f"admin token: {admin}")
-    announce(f"alin-tui sandbox on http://{host}:{port}")
+    announce(f"admin token: {admin}")  # PROTOCOL.md §6: this line, in these words
+    shown = f"[{host}]" if ":" in host else host
+    announce(listening.format(url=f"http://{shown}:{port}"))
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
