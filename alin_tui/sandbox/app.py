@@ -139,6 +139,10 @@ def create_app(store: SandboxStore, *, admin_token: str, max_applications: int =
     app.add_middleware(GzipRequestBodies)
     app.add_middleware(AnswerOptions)
     app.state.store = store
+    from alin_tui.sandbox import limits
+
+    store.login_failures = limits.login_failures()  # guessing is slowed down, per sandbox
+    store.unknown_numbers = limits.unknown_numbers()
     app.state.admin_token = admin_token
     app.state.max_applications = max_applications
 

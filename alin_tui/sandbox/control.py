@@ -172,6 +172,8 @@ def reset(
     )
     start = dt.date.fromisoformat(store.meta("start_day") or dt.date.today().isoformat())
     seed(store, seed=seed_value, offers=int(store.meta("offers") or 0), start_day=start)
+    store.login_failures.clear()  # a fresh demo: nobody is held back by earlier guesses
+    store.unknown_numbers.clear()
     return {"today": store.today(), "seed": seed_value}
 
 

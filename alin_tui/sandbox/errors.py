@@ -51,6 +51,7 @@ ERRORS: dict[int, dict[str, Any]] = {
     413: _doc("Trop volumineux (push_too_large, too_large)"),
     415: _doc("Type de contenu refusé (unsupported_media_type, unsupported_file_type)"),
     422: _doc("JSON valide mais de forme incorrecte (invalid_request)"),
+    429: _doc("Trop d'essais manqués (rate_limited) : attendre Retry-After secondes"),
     460: _doc("Somme de contrôle du morceau incorrecte (checksum_mismatch)"),
     500: _doc("Erreur interne (internal) : jamais attendue"),
 }

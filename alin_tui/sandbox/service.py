@@ -28,11 +28,20 @@ def health(request: Request) -> dict[str, Any]:
 @router.post(
     "/auth/token",
     response_model=p.TokenResponse,
-    responses={401: ERRORS[401], 400: ERRORS[400], 422: ERRORS[422]},
+    responses={401: ERRORS[401], 400: ERRORS[400], 422: ERRORS[422], 429: ERRORS[429]},
 )
 def token(body: p.TokenRequest, request: Request) -> dict[str, Any]:
     store = _store(request)
+    wait = store.login_failures.wait(body.username)
+    if wait is not None:  # guessing passwords: slowed down, even for the right one
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"Trop d'essais de mot de passe : réessayez dans {wait} s.",
+            headers={"Retry-After": str(wait)},
+        )
     if not store.check_password(body.username, body.password):
+        store.login_failures.failed(body.username)
         raise ApiError(401, "invalid_credentials", "Identifiant ou mot de passe incorrect.")
     tok, expires = store.issue_token(body.username)
     return {"token": tok, "expires_at": rfc3339(expires)}

@@ -106,6 +106,7 @@ for service in ("sne", "alin"):
             409: ERRORS[409],
             413: ERRORS[413],
             422: ERRORS[422],
+            429: ERRORS[429],
         },
     )(make_push(service))
 
@@ -148,6 +149,15 @@ def push_batch(
                 "out_of_order",
                 f"Mutations attendues à partir de {last + 1}, consécutives.",
                 expected=last + 1,
+            )
+    if any(m.name == "link.create" and m.id > last for m in mutations):
+        wait = store.unknown_numbers.wait(user)
+        if wait is not None:  # trying number after number: nothing of this push is applied
+            raise ApiError(
+                429,
+                "rate_limited",
+                f"Trop de numéros inconnus essayés : réessayez dans {wait} s.",
+                headers={"Retry-After": str(wait)},
             )
     results = []
     for m in mutations:
@@ -194,6 +204,8 @@ def push_batch(
                 (*key, m.id, store.next_seq(conn)),
             )
             results.append(result)
+            if m.name == "link.create" and result.get("code") == "nur_unknown":
+                store.unknown_numbers.failed(user)
     row = store.conn.execute(
         "SELECT last_id FROM counters WHERE service = ? AND username = ? AND client_id = ?", key
     ).fetchone()
