@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import getpass
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator, MutableMapping
@@ -72,6 +73,9 @@ def load_settings(
         raise UsageError(t("cli_msg.settings_not_json", message=exc)) from exc
     from alin_tui import profiles
 
+    if not settings.tls_verify:  # said every time: anyone on the way could read and change it all
+        print(t("cli_msg.prefix", message=t("cli_msg.tls_off")), file=sys.stderr)
+        os.environ["ALIN_TLS_VERIFY"] = "false"  # read by the HTTP client wherever it is made
     if require_profile:
         profiles.require(settings, t)
     if bind if bind is not None else require_profile:
@@ -402,8 +406,14 @@ def cmd_offers(args: argparse.Namespace) -> int:
             "unsave": alerts.run_unsave,
         }[args.offers_command]
         return handler(args, settings, t)
+    from alin_tui.domain.offer_query import MAX_TERMS
     from alin_tui.store.search import search
 
+    if len(args.text.split()) > MAX_TERMS:  # said, so that nobody wonders about the rest
+        print(
+            t("cli_msg.prefix", message=t("cli_msg.search_capped", count=MAX_TERMS)),
+            file=sys.stderr,
+        )
     db = _store(settings, t)
     results = search(
         db,

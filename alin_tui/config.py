@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         default=None, description="URL du service ; vide : bac à sable intégré"
     )
     data_dir: Path = Field(default_factory=default_data_dir)
+    # Certificates are checked; `tls_verify = false` (or ALIN_TLS_VERIFY=false) turns that off
+    # for a test server, with a warning at every command.
+    tls_verify: bool = True
     # Seconds to wait for the server (ALIN_HTTP_TIMEOUT); unset: the client's own defaults.
     http_timeout: float | None = Field(default=None, gt=0, le=600, allow_inf_nan=False)
     profile: str = "default"

@@ -44,6 +44,8 @@ FIELDS = (
     "keymap",
     "max_applications",
     "renewal_window_days",
+    "tls_verify",
+    "http_timeout",
     "drop_folder_polling",
 )
 CLI_OPTIONS = ("server", "data_dir", "profile", "lang", "theme", "low_bandwidth", "mouse")

@@ -75,3 +75,30 @@ def test_serve_on_a_taken_port_says_so_before_announcing_anything(tmp_path: Path
         result = cli.run("serve", "--port", str(port), "--db", str(tmp_path / "s.db"))
     assert result.returncode == 2 and result.stdout == ""  # no address announced, then dropped
     assert f"le port {port} est déjà pris" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_tls_checking_off_is_said_at_every_command(tmp_path: Path, monkeypatch) -> None:
+    cli = Cli(tmp_path / "data", server=None)
+    quiet = cli.run("status")
+    assert "TLS" not in quiet.stderr
+    for _ in range(2):
+        loud = cli.run("status", ALIN_TLS_VERIFY="false")
+        assert loud.returncode == 0 and "vérification des certificats TLS est coupée" in loud.stderr
+    _refused(cli.run("status", ALIN_TLS_VERIFY="maybe"), "true ou false attendu")
+
+    import httpx
+
+    from alin_tui.sync.client import Client
+
+    seen = []
+    real = httpx.Client
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get("verify"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(httpx, "Client", spy)
+    Client("https://alin.example.fr").close()
+    monkeypatch.setenv("ALIN_TLS_VERIFY", "false")
+    Client("https://alin.example.fr").close()
+    assert seen == [True, False]

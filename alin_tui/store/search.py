@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from alin_tui.domain import eligibility, territory
+from alin_tui.domain.offer_query import MAX_TERMS
 from alin_tui.domain.search import fold
 from alin_tui.store import applicant, sync_state
 from alin_tui.store.saved import closing_soon
@@ -43,7 +44,8 @@ def search(
             "JOIN offers o ON o.rowid = offers_fts.rowid"
         )
         clauses.append("offers_fts MATCH ?")
-        params.append(" ".join(f'"{w}"*' for w in folded.split()))
+        # Bounded like the app's search box: a pasted page costs no more than 32 words.
+        params.append(" ".join(f'"{w}"*' for w in folded.split()[:MAX_TERMS]))
     today = sync_state.server_today(conn)
     if not include_closed:  # open, and not past its closing day (the rule of `offer_is_open`)
         clauses.append("o.status = 'open' AND o.closes_on >= ?")

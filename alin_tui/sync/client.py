@@ -86,8 +86,16 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self.token = token
         override = os.environ.get("ALIN_HTTP_TIMEOUT")  # seconds; for tests and odd links
+        # Certificates are checked unless the settings said otherwise (and warned).
+        verify = os.environ.get("ALIN_TLS_VERIFY", "true").strip().lower() not in (
+            "0",
+            "false",
+            "no",
+            "off",
+        )
         self._http = httpx.Client(
             base_url=self.base_url,
+            verify=verify,
             timeout=httpx.Timeout(float(override)) if override else TIMEOUT,
             transport=transport,
             headers={
