@@ -378,9 +378,15 @@ def _report(report, t) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from alin_tui.exits import StoreUnusable
+
     settings = load_settings(args)
     t = translator(args, settings)
-    db = _store(settings, t)
+    try:
+        db = _store(settings, t)
+    except StoreUnusable as exc:  # status says what is wrong and still exits 0; --json has
+        _error(t, str(exc))  # no document to give, and a script must not read "" as one
+        return EXIT_USAGE if args.json else EXIT_OK
     if args.json:
         from alin_tui.sync.status import status_json
 

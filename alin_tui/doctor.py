@@ -120,6 +120,8 @@ def run(args: argparse.Namespace, t) -> int:
     settings, entries, config = _configuration(args, t)
     permissions = _check_permissions(settings, bool(getattr(args, "fix", False)), t)
     store, conn, store_state = _check_store(settings, t)
+    if store_state == "damaged" and getattr(args, "fix", False):
+        store, store_state = _set_aside(settings, t), "absent"
     try:
         outbox = _check_outbox(conn, store_state, t)
     finally:
@@ -561,12 +563,16 @@ def _check_store(settings, t):
             return unusable(t("doctor.store.busy"), t("doctor.store.busy_fix"))
         return unusable(t("doctor.store.unreadable", path=shown), t("doctor.store.unreadable_fix"))
     except sqlite3.DatabaseError:
-        return unusable(t("doctor.store.not_db", path=shown), t("doctor.store.set_aside_fix"))
+        check, _, _ = unusable(
+            t("doctor.store.not_db", path=shown), t("doctor.store.set_aside_fix")
+        )
+        return check, None, "damaged"
     if problems != ["ok"]:
-        return unusable(
+        check, _, _ = unusable(
             t("doctor.store.damaged", path=shown, count=t.number(len(problems))),
             t("doctor.store.set_aside_fix"),
         )
+        return check, None, "damaged"
     if version > latest:
         return unusable(
             t("doctor.store.ahead", version=version, latest=latest), t("doctor.store.ahead_fix")
@@ -583,6 +589,22 @@ def _check_store(settings, t):
         conn,
         "current",
     )
+
+
+def _set_aside(settings, t) -> Check:
+    """`--fix` on a damaged store: its queued changes saved out first, then set aside."""
+    from alin_tui.salvage import set_aside
+
+    done = set_aside(Path(settings.store_path))
+    summary = t(
+        "doctor.store.set_aside_done",
+        folder=_clean(done.folder),
+        requeued=done.requeued,
+        unanswered=done.unanswered,
+    )
+    if done.unreadable:
+        summary += " " + t("doctor.store.queue_unreadable")
+    return Check("store", True, summary)
 
 
 # --- 4. server -----------------------------------------------------------------------------

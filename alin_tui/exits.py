@@ -14,5 +14,10 @@ class UsageError(Exception):
     """Bad usage or input: one line for the user, exit 1."""
 
 
+class StoreUnusable(UsageError):
+    """The profile's store cannot be opened or written (damaged, read-only, full disk): said in
+    one line; `status` still exits 0 and says it."""
+
+
 class Unreachable(Exception):
     """The server cannot be reached: one line for the user, exit 2."""

@@ -393,16 +393,22 @@ def store_error(exc, t, path) -> str:
 
 def open_store(settings, t) -> sqlite3.Connection:
     """A profile's store for a command: private, migrated; what stops it said in words."""
+    from alin_tui import storage
+    from alin_tui.exits import StoreUnusable
     from alin_tui.sqlite import MigrationError
     from alin_tui.store.db import connect
 
     try:
         private_store(settings)
     except OSError as exc:  # a read-only or full disk, a file where a folder should be
-        raise UsageError(
+        if storage.kind_of(exc) is not None:
+            raise StoreUnusable(storage.describe(exc, t, settings.profile_dir)) from exc
+        raise StoreUnusable(
             t("cli_msg.cannot_create", path=settings.profile_dir, message=exc.strerror or exc)
         ) from exc
     try:
         return connect(settings.store_path)
     except MigrationError as exc:
-        raise UsageError(store_error(exc, t, settings.store_path)) from exc
+        raise StoreUnusable(store_error(exc, t, settings.store_path)) from exc
+    except sqlite3.Error as exc:  # read-only, locked or full before any migration could run
+        raise StoreUnusable(storage.describe(exc, t, settings.profile_dir)) from exc

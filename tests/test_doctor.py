@@ -163,7 +163,7 @@ def test_a_store_that_is_not_a_database_is_reported_and_left_untouched(home, cap
     line = next(x for x in out.splitlines() if "Base locale" in x)
     assert line.startswith("! ")
     assert "n'est pas une base de données lisible" in line
-    assert "ne l'effacez pas" in line and "renommez-le" in line
+    assert "doctor --fix" in line and "rien n'est effacé" in line
     assert "Traceback" not in out
     assert store.read_bytes() == garbage
     assert "non vérifié" in next(x for x in out.splitlines() if "Envois" in x)
@@ -183,7 +183,7 @@ def test_a_damaged_store_is_reported_and_left_untouched(home, capsys) -> None:
     code, parsed = report(capsys)
     assert code == EXIT_USAGE
     found = check(parsed, "store")
-    assert "endommagée" in found.summary and "renommez-le" in found.fix
+    assert "endommagée" in found.summary and "sauve d'abord les changements" in found.fix
     assert store.read_bytes() == before
 
 
@@ -440,3 +440,49 @@ def test_the_command_line_runs_doctor(home, tmp_path) -> None:
     result = cli.run("doctor", "--lang", "en", XDG_CONFIG_HOME=str(tmp_path / "config"))
     assert result.returncode == EXIT_USAGE
     assert "readable by other users" in result.stdout
+
+
+def test_fix_sets_a_damaged_store_aside_after_saving_its_queued_changes(store_of, tmp_path) -> None:
+    """A change queued in a store damaged elsewhere survives `doctor --fix`: read out, kept in
+    JSON beside the damaged files, queued again in a fresh store."""
+    import json
+    import shutil
+    import sqlite3
+
+    from alin_tui.store import actions, outbox
+    from alin_tui.store.db import connect
+    from tests.cli_helpers import Cli
+
+    profile = tmp_path / "data" / "profiles" / "default"
+    profile.mkdir(parents=True)
+    store = profile / "store.db"
+    shutil.copy(store_of("complet"), store)
+    db = connect(store)
+    offer = db.execute(
+        "SELECT id FROM offers WHERE department = '69' AND status = 'open' LIMIT 1"
+    ).fetchone()[0]
+    assert actions.apply(db, offer).queued is not None
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    outbox_page = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'outbox'").fetchone()
+    pages = db.execute("PRAGMA page_count").fetchone()[0]
+    db.close()
+    with open(store, "r+b") as f:  # damage the offers' pages, far from the outbox's own
+        for page in range(pages - 40, pages - 5):
+            if page != outbox_page[0] - 1:
+                f.seek(page * 4096 + 100)
+                f.write(b"\xff" * 2000)
+    check = sqlite3.connect(store)
+    assert check.execute("PRAGMA integrity_check").fetchone()[0] != "ok"
+    check.close()
+
+    cli = Cli(tmp_path / "data", server=None)
+    fixed = cli.run("doctor", "--fix")
+    assert "mise de côté" in fixed.stdout and "1 changement(s) jamais envoyé(s)" in fixed.stdout
+    (aside,) = [p for p in profile.iterdir() if p.name.startswith("base-abimee-")]
+    saved = json.loads((aside / "changements-en-file.json").read_text("utf-8"))
+    assert [row["name"] for row in saved] == ["application.create"]
+    assert (aside / "store.db").exists()  # nothing deleted
+    fresh = connect(store)
+    assert [r.name for r in outbox.pending(fresh)] == ["application.create"]
+    fresh.close()
+    assert cli.run("status").returncode == 0
