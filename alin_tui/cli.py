@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(t("cli_msg.prefix", message=exc), file=sys.stderr)
         return EXIT_UNREACHABLE
     except (sqlite3.Error, OSError) as exc:  # a full disk, a read-only folder, a busy store
-        from alin_tui import storage
+        from alin_tui.store import storage
 
         if isinstance(exc, OSError) and storage.kind_of(exc) is None:
             raise

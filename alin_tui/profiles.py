@@ -393,9 +393,9 @@ def store_error(exc, t, path) -> str:
 
 def open_store(settings, t) -> sqlite3.Connection:
     """A profile's store for a command: private, migrated; what stops it said in words."""
-    from alin_tui import storage
     from alin_tui.exits import StoreUnusable
     from alin_tui.sqlite import MigrationError
+    from alin_tui.store import storage
     from alin_tui.store.db import connect
 
     try:

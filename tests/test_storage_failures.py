@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from alin_tui import storage
+from alin_tui.store import storage
 from alin_tui.store.db import connect
 from alin_tui.sync.session import Credentials, Session
 from alin_tui.sync.status import status_json

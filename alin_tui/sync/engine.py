@@ -205,7 +205,7 @@ class Engine:
         """Say in the store that this sync did not finish, so that `status` and the app never
         call it synced; on a full disk that write may fail too, and `status` then sees the disk
         itself (`storage.disk_full`)."""
-        from alin_tui import storage
+        from alin_tui.store import storage
 
         kind = storage.kind_of(exc) or "other"
         try:
@@ -233,7 +233,7 @@ class Engine:
             )
 
     def _record_success(self) -> None:
-        from alin_tui import storage
+        from alin_tui.store import storage
 
         for service in SERVICES:
             sync_state.clear_error(self.conn, service)

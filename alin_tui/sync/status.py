@@ -54,7 +54,7 @@ def read_sync(conn: sqlite3.Connection) -> SyncStatus:
         for r in outbox.rows(conn, states=("failed", "conflict"))
     ]
     storage = next((s["last_error"] for s in states if s["last_error_kind"] == "storage"), None)
-    from alin_tui import storage as stores
+    from alin_tui.store import storage as stores
 
     storage = storage or stores.failed_mark(conn)
     path = stores.store_file(conn)
