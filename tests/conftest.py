@@ -23,6 +23,14 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="alin-tests-config-")
 
 
+# Fuzzing: a bounded run by default, many more examples with ALIN_FUZZ=long.
+from hypothesis import settings as _hypothesis  # noqa: E402
+
+_hypothesis.register_profile("default", max_examples=60, deadline=None)
+_hypothesis.register_profile("long", max_examples=3000, deadline=None)
+_hypothesis.load_profile("long" if os.environ.get("ALIN_FUZZ") == "long" else "default")
+
+
 @pytest.fixture(autouse=True)
 def _utc(monkeypatch: pytest.MonkeyPatch):
     """Times on screen are local: pin the zone so screens are deterministic."""

@@ -42,3 +42,32 @@ def test_every_command_makes_the_profile_private_again(tmp_path: Path) -> None:
         mode == (0o700 if (profile / name).is_dir() else 0o600) for name, mode in modes.items()
     ), modes
     assert stat.S_IMODE(outside.stat().st_mode) == 0o644  # a link is not followed
+
+
+def test_no_personal_datum_reaches_the_logs(tmp_path: Path) -> None:
+    """At the default level the embedded sandbox logs no number, name, income or address, even
+    after refusals (a wrong password, an unknown number, a bad request)."""
+    import httpx
+
+    from alin_tui.sandbox.server import EmbeddedSandbox, SandboxConfig
+    from alin_tui.store import applicant
+    from alin_tui.store.db import connect
+    from alin_tui.sync.session import Credentials, Session
+
+    config = SandboxConfig(db=tmp_path / "sandbox.db", seed=1, offers=50, today=None)
+    store = tmp_path / "store.db"
+    with EmbeddedSandbox(config) as sandbox:
+        session = Session(store, sandbox.url, credentials=Credentials("demo", "demo"))
+        assert session.sync().error is None
+        session.close()
+        httpx.post(f"{sandbox.url}/auth/token", json={"username": "demo", "password": "nope"})
+        httpx.post(f"{sandbox.url}/auth/token", content=b"{not json")
+    conn = connect(store)
+    data = applicant.load(conn, overlay=False)
+    demand = data.demand_rule()
+    secrets = [demand.nur, *(p.last_name for p in data.person_rules())]
+    conn.close()
+    log = tmp_path / "sandbox.log"
+    text = log.read_text("utf-8") if log.exists() else ""
+    for secret in secrets:
+        assert secret and secret not in text

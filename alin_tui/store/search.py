@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from alin_tui.domain import eligibility, territory
-from alin_tui.domain.offer_query import MAX_TERMS
+from alin_tui.domain.offer_query import MAX_TERMS, fts_match, fts_terms
 from alin_tui.domain.search import fold
 from alin_tui.store import applicant, sync_state
 from alin_tui.store.saved import closing_soon
@@ -36,16 +36,17 @@ def search(
 ) -> list[dict[str, Any]]:
     clauses: list[str] = []
     params: list[Any] = []
-    folded = fold(text)
+    # Letters and digits only, as the app's search box reads them: nothing typed (a quote, `*`,
+    # NEAR, a character that folds into a quote) can be taken for FTS5 syntax.
+    terms = fts_terms(text)[:MAX_TERMS]
     select = "SELECT o.id, o.value, 0.0 AS score FROM offers o"
-    if folded:
+    if terms:
         select = (
             "SELECT o.id, o.value, -bm25(offers_fts) AS score FROM offers_fts "
             "JOIN offers o ON o.rowid = offers_fts.rowid"
         )
         clauses.append("offers_fts MATCH ?")
-        # Bounded like the app's search box: a pasted page costs no more than 32 words.
-        params.append(" ".join(f'"{w}"*' for w in folded.split()[:MAX_TERMS]))
+        params.append(fts_match(terms))  # bounded like the app's: 32 words at most
     today = sync_state.server_today(conn)
     if not include_closed:  # open, and not past its closing day (the rule of `offer_is_open`)
         clauses.append("o.status = 'open' AND o.closes_on >= ?")
