@@ -102,3 +102,27 @@ def test_a_real_full_disk_is_named_and_status_tells_the_truth(tiny_disk, tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_read_only_folder_is_named_and_nothing_is_advised_away(tiny_disk, tmp_path) -> None:
+    """A profile on a folder that became read-only: every command says so, status still exits 0,
+    and no message advises setting the store aside (it is not damaged)."""
+    port = free_port()
+    proc = serve(tmp_path / "sandbox.db", port, "--offers", "50")
+    try:
+        cli = Cli(tiny_disk / "data", f"http://127.0.0.1:{port}")
+        assert cli.login("demo").returncode == 0
+        assert cli.run("sync", "--once").returncode == 0
+        remount = subprocess.run(["mount", "-o", "remount,ro", str(tiny_disk)], capture_output=True)
+        if remount.returncode != 0:
+            pytest.skip(f"cannot remount read-only here: {remount.stderr.decode().strip()}")
+        login = ["login", "--username", "demo", "--password-stdin"]
+        for args, code in ((["status"], 0), (["sync", "--once"], 1), (login, 1)):
+            result = cli.run(*args, stdin="demo\n") if args == login else cli.run(*args)
+            assert result.returncode == code, (args, result.stderr)
+            assert "lecture seule" in result.stderr, (args, result.stderr)
+            assert "Traceback" not in result.stderr and "de côté" not in result.stderr
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(tiny_disk)], check=False)
+        proc.terminate()
+        proc.wait(timeout=10)
