@@ -47,19 +47,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Unreachable as exc:
         print(t("cli_msg.prefix", message=exc), file=sys.stderr)
         return EXIT_UNREACHABLE
-    except (sqlite3.Error, OSError) as exc:  # a full disk, a read-only folder, a busy store
-        from alin_tui.store import storage
-
-        if isinstance(exc, OSError) and storage.kind_of(exc) is None:
-            raise
-        folder = getattr(args, "data_dir", None) or _data_dir()
-        print(t("cli_msg.prefix", message=storage.describe(exc, t, folder)), file=sys.stderr)
-        return EXIT_USAGE
     except BrokenPipeError:  # `alin-tui offers search x | head -1`: the reader has what it wanted
         import os
 
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
+    except (sqlite3.Error, OSError) as exc:  # a full disk, a read-only folder, a busy store
+        from alin_tui.store import storage
+
+        if isinstance(exc, OSError) and exc.filename is None and not isinstance(exc, sqlite3.Error):
+            # Not a file of ours: the output itself (`> /dev/full`, a closed terminal).
+            message = t("cli_msg.output_failed", error=exc.strerror or exc)
+            print(t("cli_msg.prefix", message=message), file=sys.stderr)
+            return EXIT_USAGE
+        if isinstance(exc, OSError) and storage.kind_of(exc) is None:
+            raise
+        folder = getattr(args, "data_dir", None) or _data_dir()
+        print(t("cli_msg.prefix", message=storage.describe(exc, t, folder)), file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -66,8 +66,24 @@ def load_settings(
             )
         ) from exc
     except tomllib.TOMLDecodeError as exc:
+        import re
+
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        message = (
+            t("cli_msg.config_where", line=where.group(1), column=where.group(2))
+            if where
+            else t("cli_msg.config_incomplete")
+        )
         raise UsageError(
-            t("cli_msg.config_unreadable", path=default_config_file(), message=exc)
+            t("cli_msg.config_unreadable", path=default_config_file(), message=message)
+        ) from exc
+    except UnicodeDecodeError as exc:  # not text at all (a binary file, another encoding)
+        raise UsageError(
+            t(
+                "cli_msg.config_unreadable",
+                path=default_config_file(),
+                message=t("cli_msg.config_not_utf8"),
+            )
         ) from exc
     except SettingsError as exc:  # a complex ALIN_* variable (ALIN_KEYMAP) that is not JSON
         raise UsageError(t("cli_msg.settings_not_json", message=exc)) from exc
@@ -234,6 +250,9 @@ def sync_error_text(error, t) -> str:
         return t("sync_error.offline")
     if isinstance(error, Unauthorized):
         return t("sync_error.unauthorized")
+    if isinstance(error, ServerError) and error.status == 429:  # too many tries: say how long
+        wait = int(error.retry_after or 60)
+        return t("sync_error.rate_limited", seconds=wait)
     if isinstance(error, ServerError):
         return t("sync_error.server", status=error.status or "")
     if isinstance(error, BadResponse):

@@ -233,6 +233,7 @@ def describe_error(error, t) -> str:
     words = t(key, **context)
     if words != key:
         return words
-    if error["type"] == "literal_error":
-        return t("settings_error.choice", expected=context.get("expected", ""))
+    if error["type"] == "literal_error":  # pydantic writes "'fr' or 'en'": in the reader's words
+        expected = context.get("expected", "").replace(" or ", t("settings_error.or"))
+        return t("settings_error.choice", expected=expected)
     return error["msg"].removeprefix("Value error, ")

@@ -121,7 +121,8 @@ def run(args: argparse.Namespace, t) -> int:
     permissions = _check_permissions(settings, bool(getattr(args, "fix", False)), t)
     store, conn, store_state = _check_store(settings, t)
     if store_state == "damaged" and getattr(args, "fix", False):
-        store, store_state = _set_aside(settings, t), "absent"
+        store = _set_aside(settings, t)
+        _, conn, store_state = _check_store(settings, t)  # the fresh store and what it queues
     try:
         outbox = _check_outbox(conn, store_state, t)
     finally:
@@ -268,6 +269,10 @@ def _configuration(args: argparse.Namespace, t):
         file_state = "file_read"
     except FileNotFoundError:
         pass
+    except UnicodeDecodeError:  # not text: read as a malformed file
+        problems.append(
+            (t("doctor.config.malformed", path=shown_path), t("doctor.config.malformed_fix"))
+        )
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         if where:
@@ -602,8 +607,8 @@ def _set_aside(settings, t) -> Check:
         requeued=done.requeued,
         unanswered=done.unanswered,
     )
-    if done.unreadable:
-        summary += " " + t("doctor.store.queue_unreadable")
+    if done.unreadable:  # set aside, but what was queued in it could not be read back: say so
+        return Check("store", False, summary, t("doctor.store.queue_unreadable"))
     return Check("store", True, summary)
 
 

@@ -102,3 +102,58 @@ def test_tls_checking_off_is_said_at_every_command(tmp_path: Path, monkeypatch) 
     monkeypatch.setenv("ALIN_TLS_VERIFY", "false")
     Client("https://alin.example.fr").close()
     assert seen == [True, False]
+
+
+def test_a_config_file_that_is_not_text_is_named(tmp_path: Path) -> None:
+    config = tmp_path / "xdg" / "alin-tui" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_bytes(b"\xff\xfe garbage")
+    cli = Cli(tmp_path / "data", server=None)
+    _refused(cli.run("status", XDG_CONFIG_HOME=str(tmp_path / "xdg")), "pas du texte en UTF-8")
+    doctor = cli.run("doctor", XDG_CONFIG_HOME=str(tmp_path / "xdg"))
+    assert doctor.returncode == 1 and "Traceback" not in doctor.stderr
+    config.write_text('lang = "de\n', "utf-8")
+    _refused(cli.run("status", XDG_CONFIG_HOME=str(tmp_path / "xdg")), "ligne 1, colonne")
+
+
+@pytest.mark.parametrize(
+    "command", [["status"], ["offers", "search", "", "--all"], ["offers", "search", "", "--json"]]
+)
+def test_a_reader_that_stops_early_is_no_error(store_of, tmp_path: Path, command) -> None:
+    """`alin-tui status | head -1`: the reader has what it wanted; exit 0, no traceback."""
+    import shutil
+    import subprocess
+    import sys
+
+    profile = tmp_path / "data" / "profiles" / "default"
+    profile.mkdir(parents=True)
+    shutil.copy(store_of("complet"), profile / "store.db")
+    cli = Cli(tmp_path / "data", server=None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alin_tui", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli.env(),
+    )
+    proc.stdout.read(10)
+    proc.stdout.close()  # as `head -c 10` does
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, stderr
+    assert "Traceback" not in stderr
+
+
+def test_an_output_that_cannot_be_written_is_not_called_a_full_data_disk(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    cli = Cli(tmp_path / "data", server=None)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "alin_tui", "status"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=cli.env(),
+        )
+    assert result.returncode == 1 and "impossible d'écrire la sortie" in result.stderr
+    assert "synchronisation" not in result.stderr and "Traceback" not in result.stderr

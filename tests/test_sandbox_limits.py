@@ -43,3 +43,23 @@ def test_trying_number_after_number_waits(sandbox, api) -> None:
     r = api.push("demo", "alin", [mutation])
     assert r.status_code == 429 and r.json()["error"]["code"] == "rate_limited"
     assert int(r.headers["Retry-After"]) >= 1
+
+
+def test_the_right_password_forgets_earlier_slips(sandbox) -> None:
+    url = f"{sandbox.url}/auth/token"
+    for _ in range(2):
+        for _ in range(9):
+            assert httpx.post(url, json={"username": "demo", "password": "x"}).status_code == 401
+        assert httpx.post(url, json={"username": "demo", "password": "demo"}).status_code == 200
+
+
+def test_login_held_back_says_how_long_in_words(sandbox, tmp_path) -> None:
+    from tests.cli_helpers import Cli
+
+    cli = Cli(tmp_path / "data", sandbox.url)
+    for _ in range(10):
+        cli.run("login", "--username", "demo", "--password-stdin", stdin="wrong\n")
+    held = cli.run("login", "--username", "demo", "--password-stdin", stdin="demo\n")
+    assert held.returncode == 2
+    assert "trop d'essais manqués" in held.stderr and " s " in held.stderr
+    assert "429" not in held.stderr and "synchronisation" not in held.stderr

@@ -36,6 +36,10 @@ class Limiter:
                 return None
             return max(1, math.ceil(seen[0] + self.window - now))
 
+    def forget(self, key: str) -> None:
+        with self._lock:
+            self._seen.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._seen.clear()

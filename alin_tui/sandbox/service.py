@@ -43,5 +43,6 @@ def token(body: p.TokenRequest, request: Request) -> dict[str, Any]:
     if not store.check_password(body.username, body.password):
         store.login_failures.failed(body.username)
         raise ApiError(401, "invalid_credentials", "Identifiant ou mot de passe incorrect.")
+    store.login_failures.forget(body.username)  # the right password: earlier slips forgotten
     tok, expires = store.issue_token(body.username)
     return {"token": tok, "expires_at": rfc3339(expires)}

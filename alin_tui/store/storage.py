@@ -79,7 +79,8 @@ def mark_failed(conn: sqlite3.Connection, kind: str) -> None:
     if path is None:
         return
     with contextlib.suppress(OSError):
-        (path.parent / f"{path.name}{MARK}{kind}").touch()
+        mark = path.parent / f"{path.name}{MARK}{kind}"
+        os.close(os.open(mark, os.O_WRONLY | os.O_CREAT, 0o600))  # private, like the store
 
 
 def clear_failed(conn: sqlite3.Connection) -> None:
