@@ -47,6 +47,7 @@ IDLE_TARGET = 500  # bytes per idle pull
 LINK_DELAY = 0.150  # seconds each way
 LINK_BANDWIDTH = 256_000 / 8  # bytes/s each way
 ACK_TARGET = 1.5  # seconds
+LINK_OFFERS = 2_000  # enough offers in the territory of `complet` for every mutation
 
 
 def tiny() -> bool:
@@ -268,7 +269,7 @@ def run(quick: bool, work: Path) -> list[Row]:
     with EmbeddedSandbox(SandboxConfig(db=work / f"sync-sandbox-{count}.db", offers=count)) as sb:
         rows += _pulls(work, sb, count, runs)
     with EmbeddedSandbox(
-        SandboxConfig(db=work / "link-sandbox.db", offers=200, max_applications=10**6)
+        SandboxConfig(db=work / "link-sandbox.db", offers=LINK_OFFERS, max_applications=10**6)
     ) as sb:
         rows.append(_slow_link(work, sb, mutations))
     return rows
@@ -415,8 +416,10 @@ def _slow_link(work: Path, sb: EmbeddedSandbox, mutations: int) -> Row:
             for i in range(mutations + 1):  # the first one warms the connection up
                 queued = None
                 while queued is None:
-                    outcome = actions.apply(db, next(candidates), max_applications=10**6)
-                    queued = outcome.queued
+                    offer = next(candidates, None)
+                    if offer is None:
+                        raise RuntimeError("no offer left that the local gate accepts")
+                    queued = actions.apply(db, offer, max_applications=10**6).queued
                 up0, down0 = proxy.counts()
                 start = time.perf_counter()
                 engine.push("alin")
