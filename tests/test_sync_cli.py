@@ -398,3 +398,43 @@ def test_a_duplicate_and_a_fake_pdf_are_refused_with_a_reason(cli, api) -> None:
     assert _stats(api)["mutations"]["document.attach"] == 1
     r = cli.run("sync", "--once", "--lang", "en")
     assert r.returncode == 0
+
+
+def test_two_processes_on_one_profile_send_each_queued_change_once(cli, api) -> None:
+    """Two alin-tui on one household (an app left open and a script): both queue and sync at
+    the same time on the same store; every change reaches the server once."""
+    import subprocess
+    import sys
+
+    _synced(cli, "complet")
+    found = json.loads(cli.run("offers", "search", "lyon", "--json", "--limit", "6").stdout)
+    ids = [o["id"] for o in found if o.get("in_territory")][:2]
+    assert len(ids) == 2
+    applied = [
+        subprocess.Popen(
+            [sys.executable, "-m", "alin_tui", "apply", offer],
+            env=cli.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for offer in ids
+    ]
+    for p in applied:
+        p.communicate(timeout=120)
+        assert p.returncode == 0
+    syncs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "alin_tui", "sync", "--once"],
+            env=cli.env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    for p in syncs:
+        _, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    assert cli.run("sync", "--once").returncode == 0
+    counts = {a["offer_id"]: a["count"] for a in _stats(api)["applications"]}
+    assert all(counts.get(offer) == 1 for offer in ids), counts
+    assert cli.status()["sync"]["state"] == "synced"
