@@ -4,6 +4,10 @@ The Offres list reads through `query_count`, `query_window` and `query_position`
 `OfferQuery` (domain.offer_query) becomes one parameterised statement over the open offers, in
 a total order (every sort ends with the closing date and the id), so that a window of any
 offset, the count and the position of an offer all agree.
+
+The relevance sort ranks the matches of a text by bm25 only when they are few (`RANK_AT_MOST`,
+`ranks`): the matches of a common prefix (« s » matches most offers) are listed by closing date
+instead, read in that order from the closing index, and none of them is scored or sorted.
 """
 
 from __future__ import annotations
@@ -119,8 +123,87 @@ def get(conn: sqlite3.Connection, id_: str) -> dict[str, Any] | None:
 # offer, keyed by its rowid (the rowid of `offers_fts` too), with one covering index per order.
 # Without text, a count, a window or a position walks one of those indexes and reads no offer
 # row but the window's. With text, the full-text matches drive and each is looked up in
-# `offers_list` by rowid (measured on 100,000 offers: cheaper than walking a sort index and probing
-# the set of matches, even for a one-letter prefix that matches a fifth of the offers).
+# `offers_list` by rowid, for a count, a position, and the window of a text that matches few
+# offers (`ranks`): cheaper there than walking a sort index and probing the set of matches
+# (measured on 100,000 offers, even for a one-letter prefix: a count visits every match anyway).
+# The window of a text that matches many walks its sort's index instead, probing the set of
+# matches (gathered once per statement, one b-tree insert each): at offset 0 the walk stops after
+# about `limit / density` entries and nothing is sorted (measured on 100,000 offers, the first 50
+# rows: « s », 83,093 matches, 11.5 ms walking against 15.5 ms driving and keeping the top 50 and
+# 60 ms ranking them all; « t », 16,420 matches, 1.9 against 5.5 and 14 ms).
+
+# The most matches the relevance sort ranks by bm25. Ranking costs about a microsecond per match
+# on top of finding it (measured on 100,000 offers, 2 cores: the 83,093 matches of « s » found in
+# 6 ms and ranked in 60 to 110 ms; the 1,914 of « paris » in 3 ms, the 16,420 of « t » in 14 ms),
+# and a keystroke in the Offres list counts the matches too: 5,000 keeps a ranked keystroke near
+# 10 ms. Above it the text's matches are listed by closing date (the order of ties in a ranking).
+# Little is lost: a term found in more than half the offers gets bm25's floor weight (1e-6), so the
+# ranking of a one-letter prefix's matches is noise. bm25 also reads every match of each of the
+# text's terms (« evry c »: 209 matches, but every offer with a word in « c » read to weigh it), a
+# cost bounded by the most common one-letter term's (about 10 ms, « evry c » ranked in 11 ms).
+RANK_AT_MOST = 5_000
+
+
+def ranks(conn: sqlite3.Connection, match: str) -> bool:
+    """Whether the offers matching `match` (an `fts_match` expression, any status) are few enough
+    to rank by relevance (at most `RANK_AT_MOST`). Counts no further than `RANK_AT_MOST + 1`."""
+    row = conn.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM offers_fts WHERE offers_fts MATCH ? LIMIT ?)",
+        (match, RANK_AT_MOST + 1),
+    ).fetchone()
+    return int(row[0]) <= RANK_AT_MOST
+
+
+# What `ranks` answered, for the Offres list: a keystroke counts the matches (`query_count`
+# learns the answer on the way, at no cost), then reads a window, and scrolling reads more
+# windows and positions, which must all agree on the order. Asking again costs the search for
+# the text's matches (measured on 100,000 offers: 4.5 ms for « s », 6 ms for « saint-d »).
+# Keyed by the store's file, the full-text index's totals and structure records (FTS5 rewrites
+# its structure record, with a write counter that only grows, at every commit that changes the
+# index; both are read in the same statement as the answer, so a commit anywhere gives new keys)
+# and `RANK_AT_MOST`. Not used in a transaction (its changes reach those records only once
+# committed), nor for a store in memory (no name to tell it from another).
+_RANKS: dict[tuple[Any, ...], bool] = {}
+_RANKS_KEPT = 256
+_STAMP = (
+    "(SELECT block FROM offers_fts_data WHERE id = 1), "
+    "(SELECT block FROM offers_fts_data WHERE id = 10)"
+)
+
+
+def _store_name(conn: sqlite3.Connection) -> str | None:
+    if conn.in_transaction:
+        return None
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or None
+    return None  # pragma: no cover - every connection has a main database
+
+
+def _remember(key: tuple[Any, ...], ranked: bool) -> None:
+    if len(_RANKS) >= _RANKS_KEPT:
+        _RANKS.clear()
+    _RANKS[key] = ranked
+
+
+def _ranks_remembered(conn: sqlite3.Connection, match: str) -> bool:
+    """`ranks`, answered from what an earlier call or count on the same state of the store
+    learned when it can be."""
+    store = _store_name(conn)
+    if store is None:
+        return ranks(conn, match)
+    stamp = conn.execute(f"SELECT {_STAMP}").fetchone()
+    known = _RANKS.get((store, *stamp, match, RANK_AT_MOST))
+    if known is not None:
+        return known
+    row = conn.execute(
+        "SELECT (SELECT count(*) FROM (SELECT 1 FROM offers_fts WHERE offers_fts MATCH ? "
+        f"LIMIT ?)), {_STAMP}",
+        (match, RANK_AT_MOST + 1),
+    ).fetchone()
+    ranked = int(row[0]) <= RANK_AT_MOST
+    _remember((store, *row[1:], match, RANK_AT_MOST), ranked)
+    return ranked
 
 
 @dataclass(frozen=True)
@@ -131,6 +214,13 @@ class _Plan:
     where: str
     params: tuple[Any, ...]
     keys: tuple[tuple[str, bool], ...]  # (expression, descending), the last one unique (id)
+    # The full-text part apart: the match expression (None without text), the clause that
+    # tests it, and every other clause (with its parameters); `never`: a clause is always false.
+    match: str | None = None
+    text: str = ""
+    filters: str = ""
+    filter_params: tuple[Any, ...] = ()
+    never: bool = False
 
     def order_by(self, alias: str = "") -> str:
         return ", ".join(
@@ -164,27 +254,49 @@ def _places(conn: sqlite3.Connection, q: OfferQuery) -> list[str]:
     return matching_communes(q.place, communes(conn))
 
 
+def _ranked(conn: sqlite3.Connection, q: OfferQuery) -> bool:
+    """Whether `q`'s text matches few enough offers to rank them (`ranks`); True without text,
+    where there is nothing to rank and nothing to walk past."""
+    terms = fts_terms(q.text)
+    if not terms or len(terms) > MAX_TERMS:  # no text, or a paste that matches nothing
+        return True
+    return _ranks_remembered(conn, fts_match(terms))
+
+
 def _plan(
-    q: OfferQuery, today: dt.date, places: list[str], *, lookup: bool = False, o: str = "o"
+    q: OfferQuery,
+    today: dt.date,
+    places: list[str],
+    *,
+    lookup: bool = False,
+    o: str = "o",
+    ranked: bool = True,
+    walk: bool = False,
 ) -> _Plan:
     """`places`: from `_places`. `lookup`: for one offer (the caller adds `{o}.id = ?`): the
-    offer first, then its full-text match by rowid, rather than the matches first."""
+    offer first, then its full-text match by rowid, rather than the matches first. `ranked`
+    (`_ranked`): False for a text that matches many offers, which the relevance sort then lists
+    by closing date (no bm25 key). `walk` (a window of such a text): the offers are walked in
+    the sort's order, on its index, each looked up in the set of the text's matches."""
     f = f"{o}_fts"
     terms = fts_terms(q.text)
     match = fts_match(terms) if 0 < len(terms) <= MAX_TERMS else None
     clauses = [f"{o}.status = 'open'", f"{o}.closes_on >= ?"]
     params: list[Any] = [today.isoformat()]
     source = f"offers_list {o}"
+    text = ""
     if len(terms) > MAX_TERMS:
         clauses.append("0")  # a pasted text, not a search: no offer has that many words
-    if match is not None:
+    if match is not None and walk:
+        # The ORDER BY picks the index; the matches are gathered once, as a set of rowids.
+        text = f"{o}.rid IN (SELECT rowid FROM offers_fts WHERE offers_fts MATCH ?)"
+    elif match is not None:
         source = (
             f"offers_list {o} CROSS JOIN offers_fts {f} ON {f}.rowid = {o}.rid"
             if lookup
             else f"offers_fts {f} CROSS JOIN offers_list {o} ON {o}.rid = {f}.rowid"
         )
-        clauses.insert(0, f"{f}.offers_fts MATCH ?")
-        params.insert(0, match)
+        text = f"{f}.offers_fts MATCH ?"
     if q.typology:
         clauses.append(f"{o}.typology = ?")
         params.append(typology_code(q.typology) or q.typology)
@@ -221,10 +333,21 @@ def _plan(
         keys = ((f"{o}.rent_total", False),)
     elif q.sort == "surface":
         keys = ((f"{o}.surface_m2", True),)
-    elif q.sort == "relevance" and match is not None:
+    elif q.sort == "relevance" and match is not None and ranked:
         keys = ((f"bm25({f}.offers_fts)", False),)
     keys = (*keys, (f"{o}.closes_on", False), (f"{o}.id", False))
-    return _Plan(source, " AND ".join(clauses), tuple(params), keys)
+    filters = " AND ".join(clauses)
+    return _Plan(
+        source,
+        f"{text} AND {filters}" if text else filters,
+        (match, *params) if text else tuple(params),
+        keys,
+        match=match,
+        text=text,
+        filters=filters,
+        filter_params=tuple(params),
+        never="0" in clauses,
+    )
 
 
 def _plus_days(today: dt.date, days: int) -> str:
@@ -235,10 +358,23 @@ def _plus_days(today: dt.date, days: int) -> str:
 
 
 def query_count(conn: sqlite3.Connection, q: OfferQuery, today: dt.date) -> int:
-    """How many open offers (not past their closing date on `today`) match `q`."""
+    """How many open offers (not past their closing date on `today`) match `q`.
+
+    With text, the same pass counts every match of the text (any status, whatever the filters)
+    too, and remembers whether they are few enough to rank (`ranks`), for the windows to come.
+    """
     plan = _plan(q, today, _places(conn, q))
-    row = conn.execute(f"SELECT count(*) FROM {plan.source} WHERE {plan.where}", plan.params)
-    return int(row.fetchone()[0])
+    store = _store_name(conn) if plan.match is not None and not plan.never else None
+    if store is None:
+        row = conn.execute(f"SELECT count(*) FROM {plan.source} WHERE {plan.where}", plan.params)
+        return int(row.fetchone()[0])
+    row = conn.execute(
+        f"SELECT count(*) FILTER (WHERE {plan.filters}), count(*), {_STAMP} "
+        f"FROM {plan.source} WHERE {plan.text}",
+        (*plan.filter_params, plan.match),
+    ).fetchone()
+    _remember((store, *row[2:], plan.match, RANK_AT_MOST), int(row[1]) <= RANK_AT_MOST)
+    return int(row[0])
 
 
 def query_window(
@@ -247,11 +383,13 @@ def query_window(
     """The offers at [offset, offset + limit) in `q`'s order, each `{"id": …, **value}`.
 
     The order and the window are found on the sort keys alone; the JSON values are read for the
-    window's rows only.
+    window's rows only. A text that matches more than `RANK_AT_MOST` offers: its matches in the
+    sort's order, walked on the sort's index (relevance: the closing order), none sorted.
     """
     if limit <= 0:
         return []
-    plan = _plan(q, today, _places(conn, q))
+    ranked = _ranked(conn, q)
+    plan = _plan(q, today, _places(conn, q), ranked=ranked, walk=not ranked)
     sql = (
         f"SELECT v.id, v.value FROM (SELECT o.rid AS rid, {plan.select_keys()} "
         f"FROM {plan.source} WHERE {plan.where} ORDER BY {plan.order_by()} LIMIT ? OFFSET ?) w "
@@ -270,8 +408,9 @@ def query_position(
     before them.
     """
     places = _places(conn, q)
-    target = _plan(q, today, places, lookup=True, o="t")
-    plan = _plan(q, today, places)
+    ranked = _ranked(conn, q)  # the window's order (the matches drive this count either way)
+    target = _plan(q, today, places, lookup=True, o="t", ranked=ranked)
+    plan = _plan(q, today, places, ranked=ranked)
     values = tuple(f"t.k{i}" for i in range(len(plan.keys)))
     sql = (
         f"SELECT (SELECT count(*) FROM {plan.source} WHERE {plan.where} "
