@@ -41,12 +41,14 @@ def load_settings(
     """The settings in effect (defaults < file < ALIN_* < command line); an unknown profile is an
     error naming the existing ones, unless the command creates it. With `bind` (the default for
     commands on one profile), the profile stays on the server it logged in to."""
+    # config first: it imports pydantic-settings without asyncio (`config._asyncio_when_used`).
+    from alin_tui.config import Settings, default_config_file, describe_error
+
+    # isort: split
     import tomllib
 
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
-
-    from alin_tui.config import Settings, default_config_file, describe_error
 
     t = translator(args)
     overrides = {

@@ -10,21 +10,56 @@ rebinds keys by binding id (`sync = "f6"`), handed to Textual's `set_keymap`.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sys
+import types
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
-from pydantic_settings import (
-    BaseSettings,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
 
 from alin_tui.config_paths import APP_NAME, default_config_file, default_data_dir
 from alin_tui.lang import system_lang
+
+
+class _ImportedWhenUsed(types.ModuleType):
+    """Stands in for a module not imported yet: the first attribute read imports the real one
+    (and every later read goes to it)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+@contextlib.contextmanager
+def _asyncio_when_used() -> Iterator[None]:
+    """pydantic-settings imports asyncio at its top for `CliApp.run` alone, which we never call:
+    20–40 ms of every command's start. While it is imported, `asyncio` is a stand-in that imports
+    the real module when first used; afterwards `import asyncio` is the real import again."""
+    if "asyncio" in sys.modules:
+        yield
+        return
+    stand_in = sys.modules["asyncio"] = _ImportedWhenUsed("asyncio")
+    try:
+        yield
+    finally:
+        if sys.modules.get("asyncio") is stand_in:
+            del sys.modules["asyncio"]
+
+
+with _asyncio_when_used():
+    from pydantic_settings import (
+        BaseSettings,
+        PydanticBaseSettingsSource,
+        SettingsConfigDict,
+        TomlConfigSettingsSource,
+    )
 
 __all__ = ["APP_NAME", "Settings", "default_config_file"]
 

@@ -22,10 +22,17 @@ Service = Literal["sne", "alin"]
 EntityType = Literal["demand", "person", "document", "link", "application", "offer"]
 
 
+# `defer_build`: a model's validator is built when it is first used, not when this module is
+# imported: `alin-tui apply` imports it for one argument model (OfferArgs), and building them all
+# cost each such command ~20 ms. TokenRequest and PushRequest, the request bodies of the
+# sandbox's FastAPI routes, are built at once: FastAPI builds its adapters for them while it
+# silences a pydantic warning about their `alias`, which a deferred build would let through.
+
+
 class _Model(BaseModel):
     """Unknown fields are accepted and kept ("more are welcome"), never trusted for display."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 # --- health, auth, errors ------------------------------------------------------------------
@@ -53,6 +60,8 @@ class ErrorDetail(_Model):
 
 
 class ErrorBody(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     error: ErrorDetail
 
 
@@ -193,6 +202,8 @@ class PullResponse(_Model):
 
 
 class Mutation(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     id: int = Field(ge=1, strict=True)
     name: ShortText
     # Any JSON: arguments of the wrong shape are a per-mutation refusal (`invalid`), not an
@@ -247,7 +258,7 @@ class _Args(BaseModel):
     """Arguments are typed exactly: wrong types and coercions are refused (`invalid`); keys the
     mutation does not read are ignored, as they always were."""
 
-    model_config = ConfigDict(extra="ignore", strict=True)
+    model_config = ConfigDict(extra="ignore", strict=True, defer_build=True)
 
 
 class NoArgs(_Args):
@@ -257,7 +268,7 @@ class NoArgs(_Args):
 class DemandFields(_Args):
     """The fields of a demand that `demand.update` may change; nothing else (`invalid`)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
     email: Annotated[str, StringConstraints(max_length=500)] | None = None
     phone: Annotated[str, StringConstraints(max_length=500)] | None = None

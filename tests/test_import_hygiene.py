@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -43,6 +46,67 @@ def test_applying_offline_loads_no_http_client(tmp_path) -> None:
     ).stdout
     loaded = _top(set(json.loads(out.splitlines()[-1])))
     assert not loaded & {"httpx", "textual", "fastapi", "starlette", "uvicorn"}, loaded
+
+
+def _after_command(tmp_path, argv: list[str]) -> dict:
+    """Run `alin-tui ARGV` in a fresh interpreter; what it loaded, built and parsed."""
+    code = (
+        "import sys, json, io, contextlib\n"
+        "from alin_tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = main({argv!r})\n"
+        "from alin_tui.ui import i18n\n"
+        "p = sys.modules.get('alin_tui.protocol')\n"
+        "built = sorted(n for n, v in vars(p).items() if getattr(v, '__pydantic_complete__', 0)"
+        " is True) if p else []\n"
+        "print(json.dumps({'code': code, 'modules': sorted(sys.modules), 'built': built,"
+        " 'parsed': i18n._parsed.cache_info().currsize, 'files': len(i18n._files('fr')),"
+        " 'whole': i18n.catalog.cache_info().currsize}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALIN_")}
+    env.update(ALIN_DATA_DIR=str(tmp_path / "data"), LANG="C.UTF-8")
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env
+    ).stdout
+    return json.loads(out.splitlines()[-1])
+
+
+def test_status_and_apply_load_only_what_they_use(tmp_path) -> None:
+    """Issue 14, row 10 (each command ≤ 0.15 s above `python -c pass`): `status --json` and
+    `apply` import pydantic-settings without asyncio (`config._asyncio_when_used`), build no wire
+    model but the argument model `apply` queues (`defer_build` in protocol.py; TokenRequest and
+    PushRequest excepted), and parse only the catalog files they read (`i18n._sections`)."""
+    from alin_tui.devtools.demo import synced_store
+    from alin_tui.store import actions
+    from alin_tui.store.db import connect
+
+    seeded = synced_store(tmp_path / "seed", username="complet", offers=60)
+    conn = connect(seeded)
+    try:  # an offer the local gate accepts, found on a copy
+        offers = [row[0] for row in conn.execute("SELECT id FROM offers ORDER BY id")]
+        scratch = sqlite3.connect(tmp_path / "scratch.db")
+        conn.backup(scratch)
+        scratch.close()
+    finally:
+        conn.close()
+    scratch = connect(tmp_path / "scratch.db")
+    offer = next(o for o in offers if actions.apply(scratch, o).queued is not None)
+    scratch.close()
+    profile = tmp_path / "data" / "profiles" / "default"
+    profile.mkdir(parents=True)
+    shutil.copyfile(seeded, profile / "store.db")
+
+    status = _after_command(tmp_path, ["status", "--json"])
+    applied = _after_command(tmp_path, ["apply", offer])
+    assert status["code"] == 0 and applied["code"] == 0
+    for ran in (status, applied):
+        assert "pydantic_settings" in ran["modules"]  # kept: its messages name a bad setting
+        assert "asyncio" not in ran["modules"]
+        assert ran["whole"] == 0 and ran["parsed"] < ran["files"], ran  # not every catalog
+    assert "alin_tui.protocol" not in status["modules"]
+    assert "OfferArgs" in applied["built"]
+    unused = {"PullResponse", "PushResponse", "Change", "OfferValue", "DemandValue", "Health"}
+    assert not set(applied["built"]) & unused, applied["built"]
 
 
 LAYERS = {

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from alin_tui.domain import applying, lifecycle
 from alin_tui.domain import nur as nur_rules
-from alin_tui.protocol import LOCAL_PREFIX
 from alin_tui.store import applicant, outbox, sync_state
 from alin_tui.store import offers as offer_store
 
@@ -56,6 +55,8 @@ def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
     """Queue `application.withdraw`. A creation still queued and never sent is dropped instead;
     one sent whose answer has not come back is withdrawn once it exists (a local reference to
     the application of its offer, resolved when sent)."""
+    from alin_tui.protocol import LOCAL_PREFIX  # here: importing the actions needs no pydantic
+
     shown = applicant.load(conn)
     app = shown.applications.get(application_id)
     if app is None:

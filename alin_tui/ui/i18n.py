@@ -3,11 +3,39 @@
 from __future__ import annotations
 
 import functools
-import tomllib
-from importlib import resources
+import re
+from pathlib import Path
 from typing import Any
 
 LANGS = ("fr", "en")
+
+
+@functools.cache
+def _root() -> Any:
+    """The folder of the catalogs: beside this file, else as a package resource (a zip)."""
+    here = Path(__file__).with_name("locales")
+    if here.is_dir():
+        return here
+    from importlib import resources
+
+    return resources.files("alin_tui.ui").joinpath("locales")
+
+
+@functools.cache
+def _files(lang: str) -> tuple[Any, ...]:
+    """`locales/<lang>.toml`, then every `locales/<lang>/*.toml` by name."""
+    root = _root()
+    parts = root.joinpath(lang)
+    found = [p for p in parts.iterdir() if p.name.endswith(".toml")] if parts.is_dir() else []
+    return (root.joinpath(f"{lang}.toml"), *sorted(found, key=lambda p: p.name))
+
+
+@functools.cache
+def _parsed(lang: str, index: int) -> dict[str, Any]:
+    """One file of `_files(lang)`, parsed."""
+    import tomllib
+
+    return tomllib.loads(_files(lang)[index].read_text("utf-8"))
 
 
 @functools.cache
@@ -15,31 +43,63 @@ def catalog(lang: str) -> dict[str, Any]:
     """`locales/<lang>.toml`, plus every `locales/<lang>/*.toml` (one file per command of the
     command line); a top-level section lives in one file only."""
     lang = lang if lang in LANGS else "fr"
-    root = resources.files("alin_tui.ui").joinpath("locales")
-    table = tomllib.loads(root.joinpath(f"{lang}.toml").read_text("utf-8"))
-    parts = root.joinpath(lang)
-    if parts.is_dir():
-        for part in sorted(parts.iterdir(), key=lambda p: p.name):
-            if not part.name.endswith(".toml"):
-                continue
-            extra = tomllib.loads(part.read_text("utf-8"))
-            twice = table.keys() & extra.keys()
-            if twice:
-                raise ValueError(lang, part.name, sorted(twice))  # a section defined twice
-            table.update(extra)
+    files = _files(lang)
+    table = dict(_parsed(lang, 0))
+    for index in range(1, len(files)):
+        extra = _parsed(lang, index)
+        twice = table.keys() & extra.keys()
+        if twice:
+            raise ValueError(lang, files[index].name, sorted(twice))  # a section defined twice
+        table.update(extra)
     return table
+
+
+_HEADER_LINE = re.compile(r"^[ \t]*\[.*$", re.MULTILINE)
+_HEADER = re.compile(r"\[[ \t]*([A-Za-z0-9_-]+)[ \t]*[.\]]")
+
+
+@functools.cache
+def _sections(lang: str) -> dict[str, int] | None:
+    """Which file holds each top-level section, read from the `[section]` lines without parsing
+    the files (parsing them all costs a command several ms); None when a file holds anything this
+    cannot place (keys above its first section, `[[…]]`, a quoted name): then the whole catalog."""
+    where: dict[str, int] = {}
+    for index, file in enumerate(_files(lang)):
+        text = file.read_text("utf-8")
+        lines = list(_HEADER_LINE.finditer(text))
+        above = text[: lines[0].start()] if lines else text
+        if any(s and not s.startswith("#") for s in map(str.strip, above.splitlines())):
+            return None
+        for line in lines:
+            header = _HEADER.match(line.group().strip())
+            if header is None or line.group().strip().startswith("[["):
+                return None
+            where.setdefault(header.group(1), index)
+    return where
+
+
+@functools.cache
+def _table(lang: str, section: str) -> dict[str, Any]:
+    """A table that answers for `section` as the whole catalog would: the one file that holds
+    it, parsed alone, or the whole catalog when that cannot be told."""
+    where = _sections(lang)
+    index = where.get(section) if where is not None else None
+    if index is not None:
+        table = _parsed(lang, index)
+        if section in table:  # a top-level section lives in one file only
+            return table
+    return catalog(lang)
 
 
 class Translator:
     def __init__(self, lang: str = "fr") -> None:
         self.lang = lang if lang in LANGS else "fr"
-        self._primary = catalog(self.lang)
-        self._fallback = catalog("fr")
 
     def __call__(self, key: str, **params: Any) -> str:
         """`t("demande.nur")`; a missing key falls back to French, then to the key itself."""
-        for table in (self._primary, self._fallback):
-            node = _lookup(table, key.split("."))
+        parts = key.split(".")
+        for lang in (self.lang, "fr"):
+            node = _lookup(_table(lang, parts[0]), parts)
             if isinstance(node, str):
                 return node.format(**params) if params else node
         return key
