@@ -18,7 +18,14 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
-COMMUNES = ["Évry-Courcouronnes", "Saint-Denis", "Paris 19e", "Lyon 8e", "Villeurbanne", "Aubervilliers"]
+COMMUNES = [
+    "Évry-Courcouronnes",
+    "Saint-Denis",
+    "Paris 19e",
+    "Lyon 8e",
+    "Villeurbanne",
+    "Aubervilliers",
+]
 TYPES = ["T1", "T2", "T3", "T4", "T5"]
 DEMANDE = [
     ("Étape", "Pas encore de demande"),
@@ -49,11 +56,16 @@ def offer_rows(count: int) -> list[tuple[str, ...]]:
 
 class BareApp(App[None]):
     TITLE = "bare"
+    CSS = """
+    TabbedContent, ContentSwitcher, TabPane { height: 1fr; }
+    #offers { height: 1fr; }
+    #status { height: 1; padding: 0 1; background: $panel; }
+    """
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quitter", priority=True),
         Binding("slash", "search", "Chercher"),
         Binding("question_mark", "help", "Aide"),
-        Binding("f5", "help", "Synchroniser"),
+        Binding("f5", "sync", "Synchroniser"),
         Binding("3", "offres", "Offres", show=False),
     ]
 
@@ -73,7 +85,7 @@ class BareApp(App[None]):
                 yield DataTable(id="offers", cursor_type="row")
             with TabPane("Mes candidatures", id="candidatures"):
                 yield Static("Candidatures")
-        yield Static(" Jamais synchronisé", id="status")
+        yield Static("Jamais synchronisé", id="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -95,6 +107,9 @@ class BareApp(App[None]):
         self.query_one(Input).focus()
 
     def action_help(self) -> None:
+        pass
+
+    def action_sync(self) -> None:
         pass
 
     def on_input_changed(self, event: Input.Changed) -> None:
