@@ -124,7 +124,7 @@ class OfferList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"offer-list--cursor", "offer-list--cursor-blurred"}
     DEFAULT_CSS = """
-    OfferList { height: 1fr; scrollbar-size-vertical: 1; overflow-y: scroll; }
+    OfferList { height: 1fr; scrollbar-size-vertical: 1; overflow-y: scroll; overflow-x: hidden; }
     OfferList > .offer-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     OfferList > .offer-list--cursor-blurred { background: $block-cursor-blurred-background; }
     """
@@ -166,7 +166,9 @@ class OfferList(ScrollView, can_focus=True):
         line_on_screen = self.cursor - int(self.scroll_y)
         self.source = source
         self._pages.clear()
-        self.virtual_size = Size(self.size.width, source.total)
+        # The content's width, not the widget's: one column more would scroll sideways and
+        # draw a horizontal bar, repainted at every key (and one row fewer shown).
+        self.virtual_size = Size(self.scrollable_content_region.width, source.total)
         position = source.position(self.cursor_id) if keep and self.cursor_id else None
         if position is None:
             index = min(self.cursor, max(0, source.total - 1)) if keep else 0
@@ -218,7 +220,7 @@ class OfferList(ScrollView, can_focus=True):
         return Strip(segments).adjust_cell_length(width, base).apply_style(base)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, self.source.total)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.source.total)
         if self.on_layout is not None:
             self.on_layout(self.scrollable_content_region.width)
 
