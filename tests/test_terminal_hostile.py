@@ -4,6 +4,7 @@ characters, Rich markup) is shown as inert text, and none of its bytes reach the
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import httpx
@@ -72,3 +73,38 @@ def test_a_hostile_offer_is_inert_on_screen_and_on_the_wire(tmp_path: Path) -> N
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_quitting_never_waits_for_a_server_that_does_not_answer(tmp_path: Path) -> None:
+    """A server that accepts and then says nothing (a dead proxy, a captive portal): Ctrl+Q ends
+    the app at once, not when the request times out a minute later."""
+    import socket
+    import time
+
+    from alin_tui.sync.tokens import write_token
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(16)
+    url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+    profile = tmp_path / "data" / "profiles" / "default"
+    profile.mkdir(parents=True)
+    write_token(
+        profile / "token.json",
+        server=url,
+        username="demo",
+        token="t",
+        expires_at="2030-01-01T00:00:00Z",
+    )
+    term = Terminal(tmp_path / "data", server=url)
+    try:
+        term.wait_for(lambda text: "En attente" in text)
+        time.sleep(0.5)  # the first request is now hanging
+        start = time.monotonic()
+        os.write(term.master, b"\x11")
+        term.proc.wait(timeout=10)
+        assert time.monotonic() - start < 4.0
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+        silent.close()

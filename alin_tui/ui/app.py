@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from textual import events, on, work
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -250,10 +250,20 @@ class AlinApp(App[SwitchProfile | None]):
         if self.loop is not None:
             self.loop.wake()
 
-    @work(thread=True, exclusive=True, group="sync")
     def _run_sync_loop(self) -> None:
-        """The one sync loop of this profile: drop folder, backoff, schedule."""
-        self.loop.run(first_now=self.sync_on_start)
+        """The one sync loop of this profile (drop folder, backoff, schedule), in a daemon
+        thread: quitting never waits for a request a slow or silent server leaves hanging
+        (SQLite keeps the store whole if the process ends mid-write, as after a kill)."""
+        import threading
+
+        loop = self.loop
+        thread = threading.Thread(
+            target=lambda: loop.run(first_now=self.sync_on_start),
+            name="alin-sync",
+            daemon=True,
+        )
+        self._sync_thread = thread
+        thread.start()
 
     async def sync_settled(self, timeout: float = 30.0) -> None:
         """Wait until the loop has nothing to do right now (tests; never in the app's flow)."""
@@ -392,6 +402,9 @@ class AlinApp(App[SwitchProfile | None]):
     def on_unmount(self) -> None:
         if self.loop is not None:
             self.loop.stop()
+            thread = getattr(self, "_sync_thread", None)
+            if thread is not None:  # a cycle under way may finish its write, briefly
+                thread.join(timeout=1.5)
         self._db.close()
 
 
