@@ -677,6 +677,8 @@ def cmd_app(args: argparse.Namespace) -> int:
     from alin_tui import profiles
     from alin_tui.sqlite import MigrationError
 
+    if getattr(args, "kiosk", False):
+        return run_kiosk(args)
     base = load_settings(args, bind=False)  # each household is bound to its server below
     settings = profiles.bind_server(base, translator(args, base))
     if settings.low_bandwidth:
@@ -713,3 +715,59 @@ def cmd_app(args: argparse.Namespace) -> int:
             return app.return_code or EXIT_OK
         base = base.model_copy(update={"profile": result.name})
         settings = profiles.bind_server(base, translator(args, base))
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    """`alin-tui --kiosk`: the demonstration on the embedded sandbox, every file in a private
+    temporary folder deleted at each visit's end and when the kiosk stops (`ui/kiosk.py`). The
+    user's own settings give the language, theme and the operator's keys; their data folder,
+    profiles and server are never touched."""
+    import os
+
+    from alin_tui import kiosk
+    from alin_tui.config import default_config_file
+
+    settings = load_settings(args, require_profile=False, bind=False)
+    t = translator(args, settings)
+    web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a session of `alin-tui web`
+    if not settings.kiosk_admin_keys and not web:
+        raise UsageError(t("cli_msg.kiosk_no_admin_keys", path=default_config_file()))
+    if settings.low_bandwidth:
+        low_bandwidth_environ(os.environ)
+    theme = resolve_theme(
+        settings.theme, _terminal_color_system() if settings.theme == "auto" else None
+    )
+    kiosk.end_on_signals()
+    with kiosk.KioskFolder() as folder:
+        from alin_tui.ui.kiosk import KioskApp
+
+        app = KioskApp(
+            settings, kiosk.Visits(settings, folder, t, open_session), theme=theme, web=web
+        )
+        app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
+    return app.return_code or EXIT_OK
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    """`alin-tui web`: the app in a browser on loopback, one process per session (kiosk by
+    default)."""
+    settings = load_settings(args, require_profile=False, bind=False)
+    t = translator(args, settings)
+    from alin_tui.ui import web
+
+    if not web.is_loopback(args.host):
+        raise UsageError(t("cli_msg.web_not_loopback", host=args.host))
+    if not web.port_free(args.host, args.port):
+        raise UsageError(t("cli_msg.web_port_busy", port=args.port, host=args.host))
+    passed = {
+        option: str(value)
+        for option, value in (
+            ("--server", getattr(args, "server", None)),
+            ("--data-dir", getattr(args, "data_dir", None)),
+            ("--profile", getattr(args, "profile", None)),
+        )
+        if value
+    }
+    command = web.app_command(kiosk=args.kiosk, lang=settings.lang, passed=passed)
+    web.serve(command, host=args.host, port=args.port, t=t)
+    return EXIT_OK

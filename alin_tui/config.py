@@ -107,6 +107,12 @@ class Settings(BaseSettings):
     renewal_window_days: int = Field(default=60, ge=1, le=365)
     # Network shares often deliver no change events: poll the drop folder every second instead.
     drop_folder_polling: bool = False
+    # Kiosk (`--kiosk`, `alin-tui web`): the keys, typed one after the other, that open the
+    # operator's menu (quit, suspend); visitors cannot quit without them. Unset: a kiosk in a
+    # terminal refuses to start (nobody could leave it but by killing it).
+    kiosk_admin_keys: str | None = None
+    # Seconds without a key, a click or a paste before a visit is wiped and the welcome returns.
+    kiosk_idle_seconds: int = Field(default=180, ge=10, le=86_400)
 
     @field_validator("server", mode="before")
     @classmethod
@@ -190,6 +196,23 @@ class Settings(BaseSettings):
         return {
             binding: ",".join(k.strip() for k in keys.split(",")) for binding, keys in value.items()
         }
+
+    @field_validator("kiosk_admin_keys", mode="before")
+    @classmethod
+    def _admin_keys_are_keys(cls, value: object) -> object:
+        """One to six keys as Textual names them, separated by spaces ("ctrl+b ctrl+k f12"):
+        a sequence, since a terminal reports few keys pressed together."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        keys = value.split() if isinstance(value, str) else []
+        if not 1 <= len(keys) <= 6 or not all(_KEY.match(key) for key in keys):
+            raise PydanticCustomError(
+                "admin_keys",
+                "touches d'administration invalides {value} : de une à six touches séparées "
+                'par des espaces, par exemple kiosk_admin_keys = "ctrl+b ctrl+k f12"',
+                {"value": _shown(value)},
+            )
+        return " ".join(keys)
 
     @classmethod
     def settings_customise_sources(

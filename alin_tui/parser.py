@@ -34,6 +34,7 @@ def _interface(parser: argparse.ArgumentParser, t) -> None:
     group.add_argument(
         "--no-mouse", dest="mouse", action="store_false", default=None, help=t("cli.no_mouse")
     )
+    group.add_argument("--kiosk", action="store_true", default=False, help=t("cli.kiosk"))
 
 
 # Argument types that say what they expected, in the user's language (argparse would print
@@ -178,6 +179,19 @@ def build_parser(t=None) -> argparse.ArgumentParser:
         default=3,
         metavar=_m(t, "N"),
         help=t("cli.serve_max_applications"),
+    )
+
+    web = command("web", "cli.web")
+    web.add_argument("--host", default="127.0.0.1", metavar=_m(t, "HOST"), help=t("cli.web_host"))
+    web.add_argument(
+        "--port",
+        type=_whole(t, 1, 65535, "cli.bad_port"),
+        default=8000,
+        metavar=_m(t, "N"),
+        help=t("cli.web_port"),
+    )
+    web.add_argument(
+        "--no-kiosk", dest="kiosk", action="store_false", default=True, help=t("cli.web_no_kiosk")
     )
 
     login = command("login", "cli.login")

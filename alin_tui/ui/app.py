@@ -81,7 +81,7 @@ class AlinApp(App[SwitchProfile | None]):
 
     def __init__(
         self,
-        store_path: Path,
+        store_path: Path | None,
         *,
         session: Any | None = None,
         lang: str = "fr",
@@ -103,8 +103,9 @@ class AlinApp(App[SwitchProfile | None]):
         self.profiles = tuple(profiles)
         super().__init__()
         self.store_path = store_path
-        self.drop_folder = drop_folder or store_path.parent / DROP_FOLDER
-        self.staging = staging or getattr(session, "staging", None) or store_path.parent / "staging"
+        folder = store_path.parent if store_path is not None else Path()
+        self.drop_folder = drop_folder or folder / DROP_FOLDER
+        self.staging = staging or getattr(session, "staging", None) or folder / "staging"
         self.attach_start = attach_start  # where the file picker opens (None: the home folder)
         self.attach_root = attach_root  # a kiosk limits the picker to one folder
         self._status_shown_at = 0.0
@@ -117,7 +118,9 @@ class AlinApp(App[SwitchProfile | None]):
         self.low_bandwidth = low_bandwidth
         self.wanted_theme = THEMES.get(theme or "dark", "textual-dark")
         self.wanted_keymap = dict(keymap or {})
-        self._db = connect(store_path)
+        # A kiosk opens its store per visit (`ui/kiosk.py`); the app otherwise has one store.
+        self._db = connect(store_path) if store_path is not None else None
+        self._sync_thread = None
         self.syncing = False
         self.loop = None
         localize(self, self.t)
@@ -143,6 +146,7 @@ class AlinApp(App[SwitchProfile | None]):
 
     @property
     def conn(self) -> sqlite3.Connection:
+        assert self._db is not None
         return self._db
 
     def get_default_screen(self) -> Screen:
@@ -160,10 +164,24 @@ class AlinApp(App[SwitchProfile | None]):
         if self.wanted_keymap:
             self._apply_keymap(self.wanted_keymap)
         if self.session is not None:
-            from alin_tui.sync.loop import SyncLoop
+            self.start_sync(self.session)
 
-            self.loop = SyncLoop(self.session, on_event=lambda e: self.post_message(SyncEvent(e)))
-            self._run_sync_loop()
+    def start_sync(self, session: Any) -> None:
+        """The one sync loop of `session`'s profile, started in its thread."""
+        from alin_tui.sync.loop import SyncLoop
+
+        self.session = session
+        self.loop = SyncLoop(session, on_event=lambda e: self.post_message(SyncEvent(e)))
+        self._run_sync_loop()
+
+    def stop_sync(self, wait: float = 1.5) -> None:
+        """Stop the sync loop; a cycle under way may finish its write, `wait` seconds at most."""
+        if self.loop is not None:
+            self.loop.stop()
+            if self._sync_thread is not None:
+                self._sync_thread.join(timeout=wait)
+        self.loop = None
+        self._sync_thread = None
 
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
         known = binding_ids()
@@ -291,6 +309,8 @@ class AlinApp(App[SwitchProfile | None]):
         if not self.screen_stack:  # an event that arrives while the app is closing
             return
         main = self.main
+        if not hasattr(main, "refresh_views"):  # a kiosk's welcome: the visit has ended
+            return
         event = message.event
         self.syncing = isinstance(event, CycleStarted) or (
             self.syncing and isinstance(event, UploadProgress)
@@ -400,12 +420,9 @@ class AlinApp(App[SwitchProfile | None]):
             )
 
     def on_unmount(self) -> None:
-        if self.loop is not None:
-            self.loop.stop()
-            thread = getattr(self, "_sync_thread", None)
-            if thread is not None:  # a cycle under way may finish its write, briefly
-                thread.join(timeout=1.5)
-        self._db.close()
+        self.stop_sync()
+        if self._db is not None:
+            self._db.close()
 
 
 def binding_ids() -> set[str]:
