@@ -54,18 +54,21 @@ class Terminal:
         lines: int = 24,
         server: str | None = None,
         args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
     ) -> None:
         self.raw = b""  # every byte the app wrote, for what must never reach a terminal
         self.screen = pyte.Screen(columns, lines)
         self.stream = pyte.ByteStream(self.screen)
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
+        extra = env or {}
         env = {
             **os.environ,
             "ALIN_DATA_DIR": str(data),
             "TERM": "xterm-256color",
             "COLUMNS": str(columns),
             "LINES": str(lines),
+            **extra,
         }
         env.pop("ALIN_SERVER", None)
         if server:

@@ -137,7 +137,8 @@ class AdminDialog(Dialog[str | None]):
         t = self.t
         with Vertical(classes="dialog"):
             yield Static(t("kiosk.admin_title"), classes="title")
-            yield Static(t("kiosk.admin_body"))
+            body = t("kiosk.admin_body")
+            yield Static(body + (" " + t("kiosk.admin_body_suspend") if self.can_suspend else ""))
             with Horizontal(classes="buttons"):
                 yield Button(
                     t("kiosk.admin_key", what=t("kiosk.admin_quit"), letter="q"),

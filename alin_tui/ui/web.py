@@ -73,6 +73,11 @@ def serve(command: str, *, host: str, port: int, t: Any) -> None:
         async def on_startup(self, app) -> None:  # our one line, not textual-serve's banner
             print(t("cli_msg.web_serving", url=self.public_url), flush=True)
 
+        def initialize_logging(self) -> None:  # problems only, not a line per request
+            import logging
+
+            logging.basicConfig(level=logging.WARNING, format="%(message)s")
+
     shown = f"[{host}]" if ":" in host else host
     server = AlinServer(
         command,
