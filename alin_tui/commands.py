@@ -738,6 +738,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         settings.theme, _terminal_color_system() if settings.theme == "auto" else None
     )
     kiosk.end_on_signals()
+    kiosk.steady_memory()
     with kiosk.KioskFolder() as folder:
         from alin_tui.ui.kiosk import KioskApp
 

@@ -151,7 +151,9 @@ async def test_quitting_needs_the_admin_keys(tmp_path) -> None:
         assert not isinstance(app.screen, AdminDialog)
         await pilot.press("ctrl+b", "ctrl+k")
         await _wait(pilot, lambda: isinstance(app.screen, AdminDialog))
-        assert "Suspendre" not in screen_text(app).replace("Terminer", "")  # no terminal to give back under the pilot
+        assert "Suspendre" not in screen_text(app).replace(
+            "Terminer", ""
+        )  # no terminal to give back under the pilot
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert app.is_running and app.in_visit
@@ -306,3 +308,31 @@ def test_a_kiosk_ended_by_sigterm_or_a_closed_terminal_deletes_its_folder(
             term.proc.kill()
         os.close(term.master)
     assert _listing(*roots) == before
+
+
+async def test_visits_in_a_row_leave_nothing_of_theirs_alive(tmp_path) -> None:
+    """Visitors one after the other: once a visit ends, none of its screens or widgets is
+    held any more (the app's title watchers and Textual's colour cache held them)."""
+    import gc
+
+    from textual.widgets import Header
+
+    from alin_tui.ui.main import MainScreen
+
+    def alive(kind) -> int:
+        gc.collect()
+        return sum(1 for o in gc.get_objects() if isinstance(o, kind))
+
+    app, _ = _app(tmp_path)
+    counts = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        for number in (1, 2, 3, 1, 2):
+            await pilot.press(str(number))
+            await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+            await pilot.press("3", "slash", *"paris")
+            await pilot.pause(0.3)
+            await app.end_visit()
+            await pilot.pause(0.2)
+            assert alive(MainScreen) == 0 and alive(Header) == 0
+            counts.append(len(gc.get_objects()))
+    assert max(counts[2:]) - min(counts[2:]) < 2_000, counts  # no growth from visit to visit

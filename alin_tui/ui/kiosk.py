@@ -399,7 +399,27 @@ class KioskApp(AlinApp):
             self._db.close()
             self._db = None
         self.visits.close(visit)
+        self._release_visit_memory()
         self.last_reset_seconds = time.perf_counter() - started
+
+    def _release_visit_memory(self) -> None:
+        """Let go of what the visit's closed screens are still held by, so that visits in a row
+        do not grow the process (benchmarks/kiosk.py measures it):
+        - the app's watchers of closed widgets: Textual prunes them only when the watched value
+          changes, and a header watches the app's title, which a kiosk never changes (each
+          visit's header stayed alive);
+        - the cache of background colours keyed by each widget's style cache (up to 1024 of
+          them, each with its rendered lines: about 1 MiB a visit until it is full)."""
+        import gc
+
+        from textual._styles_cache import StylesCache
+
+        watchers = getattr(self, "__watchers", None) or {}
+        for name, entries in watchers.items():
+            watchers[name] = [(node, fn) for node, fn in entries if not node._closing]
+        StylesCache.get_inner_outer.cache_clear()
+        self._stack_at_key = []  # the screens of the last key (the visit's, just closed)
+        gc.collect()
 
     def on_unmount(self) -> None:
         super().on_unmount()

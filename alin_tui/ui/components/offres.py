@@ -130,6 +130,7 @@ class OffresPane(Vertical):
         self.conn: sqlite3.Connection | None = None
         self._generation = 0
         self._reader: sqlite3.Connection | None = None
+        self._shut = False  # set once unmounted: no worker opens or uses a connection after
         self._reader_lock = threading.Lock()
         self._position = (0, 0)
         self.fresh: frozenset[str] = frozenset()
@@ -208,6 +209,8 @@ class OffresPane(Vertical):
         """Count the matches off the main thread; a newer query makes this answer stale."""
         try:
             with self._reader_lock:
+                if self._shut:  # the pane is gone (a kiosk visit ended): its store may be too
+                    return
                 if self._reader is None:
                     self._reader = sqlite3.connect(self.store_path, check_same_thread=False)
                 today = self.model.today if self.model else None
@@ -472,6 +475,8 @@ class OffresPane(Vertical):
     def _alerts(self, generation: int, today, notify: bool) -> None:
         try:
             with self._alerts_lock:
+                if self._shut:
+                    return
                 if self._alerts_conn is None:
                     self._alerts_conn = open_connection(self.store_path)
                 conn = self._alerts_conn
@@ -501,7 +506,13 @@ class OffresPane(Vertical):
             self.count = count
 
     def on_unmount(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-        if self._alerts_conn is not None:
-            self._alerts_conn.close()
+        # Under the workers' locks: closing a connection that a worker thread is reading
+        # crashes the process (seen when a kiosk visit ended during a count).
+        with self._reader_lock, self._alerts_lock:
+            self._shut = True
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+            if self._alerts_conn is not None:
+                self._alerts_conn.close()
+                self._alerts_conn = None
