@@ -48,3 +48,13 @@ def test_each_tab_in_french(snap_compare, snapshot_store, tab, size) -> None:
 @pytest.mark.parametrize("tab", list(TABS))
 def test_each_tab_in_english_at_80x24(snap_compare, snapshot_store, tab) -> None:
     assert _shoot(snap_compare, snapshot_store, tab, (80, 24), "en")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_kiosk_welcome_snapshot(snap_compare, tmp_path, lang: str) -> None:
+    """The kiosk's welcome at 80×24: the three situations and the note on what is kept."""
+    from alin_tui.config import Settings
+    from alin_tui.ui.kiosk import KioskApp
+
+    settings = Settings(data_dir=tmp_path, lang=lang, kiosk_admin_keys="f12")
+    assert snap_compare(KioskApp(settings, visits=None, theme="dark"), terminal_size=(80, 24))

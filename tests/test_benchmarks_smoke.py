@@ -65,3 +65,23 @@ def test_run_prints_a_failed_module_as_a_failed_row(bench):
     assert "RuntimeError: no sandbox" in rows[1][7]
     assert "| 2a | search | 1.5 ms | 3 ms | 0.50× |" in run.markdown_table(rows)
     assert "bench_sync: FAILED" in run.text_table(rows)
+
+
+def test_the_kiosk_benchmark_runs_visits_and_prints_its_figures(tmp_path) -> None:
+    """`benchmarks/kiosk.py` at two visits: each visit's figures, the idle reset, the quit."""
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "kiosk.py"), "--visits", "2", "--idle", "10"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = [line.split() for line in done.stdout.splitlines() if line[:7].strip().isdigit()]
+    assert [row[0] for row in rows] == ["1", "2"], done.stdout
+    for row in rows:
+        assert float(row[2]) > 0 and float(row[4]) > 0 and float(row[6]) > 0, row
+    assert "left idle: welcome and files gone" in done.stdout
+    assert "exit 0, 0 file(s) left" in done.stdout

@@ -49,6 +49,20 @@ async def _shoot(store: Path, out: Path, lang: str) -> list[Path]:
     return written
 
 
+async def _shoot_kiosk(out: Path, tmp: Path) -> list[Path]:
+    """The kiosk's welcome (`alin-tui --kiosk`), at 80×24; nothing is opened to show it."""
+    from alin_tui.config import Settings
+    from alin_tui.ui.kiosk import KioskApp
+
+    settings = Settings(data_dir=tmp / "kiosk", lang="fr", kiosk_admin_keys="f12")
+    app = KioskApp(settings, visits=None, theme="dark")
+    path = out / "9-borne-accueil-80x24.svg"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.save_screenshot(filename=path.name, path=str(out))
+    return [path]
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[0] if argv else "screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -57,6 +71,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         store = synced_store(Path(tmp), username="complet")
         written = asyncio.run(_shoot(store, out, "fr"))
+        written += asyncio.run(_shoot_kiosk(out, Path(tmp)))
     for path in written:
         print(path)
     return 0
