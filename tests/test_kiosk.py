@@ -336,3 +336,30 @@ async def test_visits_in_a_row_leave_nothing_of_theirs_alive(tmp_path) -> None:
             assert alive(MainScreen) == 0 and alive(Header) == 0
             counts.append(len(gc.get_objects()))
     assert max(counts[2:]) - min(counts[2:]) < 2_000, counts  # no growth from visit to visit
+
+
+async def test_a_visit_that_cannot_be_prepared_is_said_in_words_and_leaves_nothing(
+    tmp_path, monkeypatch
+) -> None:
+    """A full disk while a visit is prepared: the welcome says so, in words, the half-made visit
+    is wiped, and the next try works once there is room again."""
+    import errno
+
+    from alin_tui.ui.main import MainScreen
+
+    real = kiosk.drop_examples
+
+    def full(folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder))
+
+    monkeypatch.setattr(kiosk, "drop_examples", full)
+    app, folder = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await _wait(pilot, lambda: "n'a pas pu démarrer" in screen_text(app))
+        text = screen_text(app)
+        assert "le disque de la borne est plein" in text and "No space" not in text
+        assert not app.in_visit and _files(folder.path) == {kiosk.PID_FILE}
+        monkeypatch.setattr(kiosk, "drop_examples", real)
+        await pilot.press("3")
+        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))

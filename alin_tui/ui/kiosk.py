@@ -38,6 +38,7 @@ _SITUATION_WORDS = {
     2: ("kiosk.situation_2_name", "kiosk.situation_2_text"),
     3: ("kiosk.situation_3_name", "kiosk.situation_3_text"),
 }
+_STORAGE_WORDS = {"disk_full": "kiosk.disk_full", "read_only": "kiosk.read_only"}
 _INPUT = (events.Key, events.Paste, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
@@ -352,10 +353,16 @@ class KioskApp(AlinApp):
         self.call_from_thread(self._show_visit, visit)
 
     def _visit_failed(self, exc: Exception) -> None:
+        from alin_tui.store import storage
         from alin_tui.ui.text import clean
 
         self._opening = False
-        words = self.t("kiosk.visit_failed", error=clean(getattr(exc, "strerror", None) or exc))
+        kind = storage.kind_of(exc)
+        if kind in _STORAGE_WORDS:  # a full or read-only disk, in words
+            error = self.t(_STORAGE_WORDS[kind])
+        else:
+            error = getattr(exc, "strerror", None) or str(exc)
+        words = self.t("kiosk.visit_failed", error=clean(error))
         if isinstance(self.screen, WelcomeScreen):
             self.screen.say(words)
 
