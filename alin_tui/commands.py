@@ -732,6 +732,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
     web = "web_driver" in os.environ.get("TEXTUAL_DRIVER", "")  # a session of `alin-tui web`
     if not settings.kiosk_admin_keys and not web:
         raise UsageError(t("cli_msg.kiosk_no_admin_keys", path=default_config_file()))
+    check_admin_keys(settings, t)
     if settings.low_bandwidth:
         low_bandwidth_environ(os.environ)
     theme = resolve_theme(
@@ -749,6 +750,18 @@ def run_kiosk(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
+def check_admin_keys(settings, t) -> None:
+    """The operator's keys must be none of the keys the app binds for visitors (Ctrl+Q ends a
+    visit, F5 syncs…): else a visitor could open the operator's menu."""
+    if not settings.kiosk_admin_keys:
+        return
+    from alin_tui.ui.kiosk import visitor_keys
+
+    taken = [k for k in settings.kiosk_admin_keys.split() if k in visitor_keys(settings.keymap)]
+    if taken:
+        raise UsageError(t("cli_msg.kiosk_admin_keys_taken", keys=", ".join(dict.fromkeys(taken))))
+
+
 def cmd_web(args: argparse.Namespace) -> int:
     """`alin-tui web`: the app in a browser on loopback, one process per session (kiosk by
     default)."""
@@ -760,6 +773,8 @@ def cmd_web(args: argparse.Namespace) -> int:
         raise UsageError(t("cli_msg.web_not_loopback", host=args.host))
     if not web.port_free(args.host, args.port):
         raise UsageError(t("cli_msg.web_port_busy", port=args.port, host=args.host))
+    if args.kiosk:
+        check_admin_keys(settings, t)
     passed = {
         option: str(value)
         for option, value in (
@@ -770,5 +785,8 @@ def cmd_web(args: argparse.Namespace) -> int:
         if value
     }
     command = web.app_command(kiosk=args.kiosk, lang=settings.lang, passed=passed)
-    web.serve(command, host=args.host, port=args.port, t=t)
+    from alin_tui import kiosk
+
+    kiosk.steady_memory()  # a server for visitors one after the other, like a kiosk
+    web.serve(command, host=args.host, port=args.port, t=t, kiosk=args.kiosk)
     return EXIT_OK

@@ -200,16 +200,18 @@ class Settings(BaseSettings):
     @field_validator("kiosk_admin_keys", mode="before")
     @classmethod
     def _admin_keys_are_keys(cls, value: object) -> object:
-        """One to six keys as Textual names them, separated by spaces ("ctrl+b ctrl+k f12"):
-        a sequence, since a terminal reports few keys pressed together."""
+        """Two to six keys as Textual names them, separated by spaces ("ctrl+t ctrl+k f12"): a
+        sequence, since a terminal reports few keys pressed together. Each is Ctrl or Alt with
+        a letter or digit, or a function key: nothing a visitor types in a search field."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
         keys = value.split() if isinstance(value, str) else []
-        if not 1 <= len(keys) <= 6 or not all(_KEY.match(key) for key in keys):
+        if not 2 <= len(keys) <= 6 or not all(_admin_key(key) for key in keys):
             raise PydanticCustomError(
                 "admin_keys",
-                "touches d'administration invalides {value} : de une à six touches séparées "
-                'par des espaces, par exemple kiosk_admin_keys = "ctrl+b ctrl+k f12"',
+                "touches d'administration invalides {value} : de deux à six touches séparées "
+                "par des espaces, chacune Ctrl ou Alt avec une lettre ou un chiffre, ou une "
+                'touche de fonction ; par exemple kiosk_admin_keys = "ctrl+t ctrl+k f12"',
                 {"value": _shown(value)},
             )
         return " ".join(keys)
@@ -256,6 +258,17 @@ class Settings(BaseSettings):
     @property
     def sandbox_db(self) -> Path:
         return self.data_dir / "sandbox" / "sandbox.db"
+
+
+def _admin_key(key: str) -> bool:
+    """Ctrl/Alt (Shift allowed) with a letter or digit, or a function key f1–f24 with any of
+    them, as Textual names keys ("ctrl+t", "alt+shift+x", "f12", "ctrl+f9")."""
+    *modifiers, base = key.split("+")
+    if len(set(modifiers)) != len(modifiers) or not set(modifiers) <= {"ctrl", "alt", "shift"}:
+        return False
+    if re.fullmatch(r"f([1-9]|1[0-9]|2[0-4])", base):
+        return True
+    return bool(re.fullmatch(r"[a-z0-9]", base)) and bool({"ctrl", "alt"} & set(modifiers))
 
 
 def _valid_server(text: str) -> bool:

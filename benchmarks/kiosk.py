@@ -187,7 +187,10 @@ def terminal(visits: int, idle: int) -> None:
 def app_children(server_pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{server_pid}/task").iterdir():
-        found += [int(p) for p in (task / "children").read_text().split()]
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:  # a thread that ended while it was read
+            continue
     return found
 
 
@@ -292,7 +295,11 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=10)
     parser.add_argument("--idle", type=int, default=10, help="idle timeout, seconds (10 or more)")
     parser.add_argument("--web", action="store_true", help="also in headless Chromium")
+    parser.add_argument("--web-only", action="store_true", help="only in headless Chromium")
     args = parser.parse_args()
+    if args.web_only:
+        web(args.visits, args.idle)
+        return
     terminal(args.visits, args.idle)
     if args.web:
         web(args.visits, args.idle)

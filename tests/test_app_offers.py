@@ -314,3 +314,18 @@ async def test_the_list_marks_an_offer_already_applied_to(store_of) -> None:
         await settle(app, pilot)
         first = next(line for line in screen_text(app).splitlines() if "€" in line)
         assert first.startswith("✓ ")
+
+
+async def test_an_offer_opens_at_its_title_on_a_small_screen(store_of) -> None:
+    """At 80×24 the detail is taller than the screen: it opens at its title, not scrolled down
+    to the focused button."""
+    from .conftest import screen_text
+
+    app = AlinApp(store_of("demo"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "slash", *"lyon", "enter")
+        await app.screens_settled()
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert " à Lyon, " in lines[1] and "charges comprises" in lines[1], lines[:3]

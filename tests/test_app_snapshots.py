@@ -56,5 +56,5 @@ def test_kiosk_welcome_snapshot(snap_compare, tmp_path, lang: str) -> None:
     from alin_tui.config import Settings
     from alin_tui.ui.kiosk import KioskApp
 
-    settings = Settings(data_dir=tmp_path, lang=lang, kiosk_admin_keys="f12")
+    settings = Settings(data_dir=tmp_path, lang=lang, kiosk_admin_keys="ctrl+t f12")
     assert snap_compare(KioskApp(settings, visits=None, theme="dark"), terminal_size=(80, 24))

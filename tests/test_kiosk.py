@@ -68,10 +68,18 @@ async def test_the_welcome_explains_the_three_situations_and_each_opens_its_own(
             await pilot.press(str(number))
             await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
             seen[number] = screen_text(app)
+            assert "Ctrl+Q pour terminer" in seen[number].splitlines()[0]  # on every tab
+            await pilot.press("3")  # the Offres tab: why applying is not possible, in words
+            await app.screens_settled()
+            seen[number] += screen_text(app)
             await pilot.press("ctrl+q")
             await _wait(pilot, lambda: "Terminer votre visite" in screen_text(app))
             await pilot.press("enter")
             await _wait(pilot, lambda: not app.in_visit and "Bienvenue" in screen_text(app))
+        flat = {n: " ".join(text.split()) for n, text in seen.items()}
+        assert "aucune demande sur le fichier national" in flat[1]
+        assert "créez d'abord votre compte sur le fichier national" in flat[2]
+        assert "radiée" not in seen[1] + seen[2]
         assert "Brouillon AL-in sans numéro" in seen[1]
         assert "1 — brouillon" in seen[1]
         assert "compte du fichier national à créer" in seen[2]
@@ -114,7 +122,7 @@ async def test_an_idle_reset_wipes_the_data_and_the_next_visitor_starts_clean(tm
     assert not folder.path.exists() or _files(folder.path) <= {kiosk.PID_FILE}
 
 
-async def test_a_key_keeps_the_visit_open(tmp_path) -> None:
+async def test_a_key_or_the_mouse_keeps_the_visit_open(tmp_path) -> None:
     from alin_tui.ui.main import MainScreen
 
     app, _ = _app(tmp_path, kiosk_idle_seconds=4)
@@ -125,6 +133,33 @@ async def test_a_key_keeps_the_visit_open(tmp_path) -> None:
             await pilot.pause(1.0)
             await pilot.press("2")
         assert app.in_visit
+        from textual import events
+
+        for n in range(6):  # someone reading with the mouse in hand, as the driver reports it
+            await pilot.pause(1.0)
+            app.post_message(events.MouseMove(None, 10 + n, 10, 1, 0, 0, False, False, False))
+        assert app.in_visit
+        await _wait(pilot, lambda: not app.in_visit, timeout=8)  # then nobody
+
+
+async def test_the_operators_menu_left_open_closes_itself(tmp_path, monkeypatch) -> None:
+    from alin_tui.ui import kiosk as ui_kiosk
+
+    monkeypatch.setattr(ui_kiosk, "ADMIN_MENU_SECONDS", 2)
+    app, _ = _app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+b", "ctrl+k")  # on the welcome, with no visit
+        await _wait(pilot, lambda: isinstance(app.screen, ui_kiosk.AdminDialog))
+        await _wait(pilot, lambda: not isinstance(app.screen, ui_kiosk.AdminDialog), timeout=5)
+        assert app.is_running and "Bienvenue" in screen_text(app)
+
+
+async def test_the_three_situations_fit_a_small_window(tmp_path) -> None:
+    app, _ = _app(tmp_path)
+    async with app.run_test(size=(70, 18)) as pilot:  # a small browser window
+        await pilot.pause()
+        text = screen_text(app)
+        assert all(f"Essayer ({n})" in text for n in (1, 2, 3)), text
 
 
 async def test_quitting_needs_the_admin_keys(tmp_path) -> None:
@@ -199,13 +234,22 @@ def test_a_kiosk_without_admin_keys_refuses_to_start_and_says_how(tmp_path) -> N
     )
     assert done.returncode == 1
     assert "kiosk_admin_keys" in done.stderr and "Traceback" not in done.stderr
-    bad = subprocess.run(
-        [sys.executable, "-m", "alin_tui", "--kiosk"],
-        env={**env, "ALIN_KIOSK_ADMIN_KEYS": "ctrl+b  ctrl+k ctrl+x ctrl+y ctrl+z f1 f2"},
-        capture_output=True,
-        text=True,
-    )
-    assert bad.returncode == 1 and "de une à six touches" in bad.stderr
+    for keys, words in (
+        ("ctrl+b  ctrl+k ctrl+x ctrl+y ctrl+z f1 f2", "de deux à six touches"),
+        ("f12", "de deux à six touches"),  # one key alone is too easily found
+        ("1 2", "Ctrl ou Alt avec une lettre"),  # what a visitor types
+        ("foo+bar baz", "Ctrl ou Alt avec une lettre"),  # not keys at all
+        ("ctrl+q ctrl+q", "déjà utilisées par l'application (ctrl+q)"),  # ends a visit
+        ("ctrl+t f5", "déjà utilisées par l'application (f5)"),  # syncs
+    ):
+        bad = subprocess.run(
+            [sys.executable, "-m", "alin_tui", "--kiosk"],
+            env={**env, "ALIN_KIOSK_ADMIN_KEYS": keys},
+            capture_output=True,
+            text=True,
+        )
+        assert bad.returncode == 1 and words in bad.stderr, (keys, bad.stderr)
+        assert "Traceback" not in bad.stderr
 
 
 def test_a_killed_kiosks_folder_is_deleted_by_the_next_one(tmp_path) -> None:

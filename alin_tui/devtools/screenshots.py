@@ -54,7 +54,7 @@ async def _shoot_kiosk(out: Path, tmp: Path) -> list[Path]:
     from alin_tui.config import Settings
     from alin_tui.ui.kiosk import KioskApp
 
-    settings = Settings(data_dir=tmp / "kiosk", lang="fr", kiosk_admin_keys="f12")
+    settings = Settings(data_dir=tmp / "kiosk", lang="fr", kiosk_admin_keys="ctrl+t f12")
     app = KioskApp(settings, visits=None, theme="dark")
     path = out / "9-borne-accueil-80x24.svg"
     async with app.run_test(size=(80, 24)) as pilot:

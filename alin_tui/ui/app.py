@@ -425,14 +425,13 @@ class AlinApp(App[SwitchProfile | None]):
             self._db.close()
 
 
-def binding_ids() -> set[str]:
-    """Every binding id a keymap may name."""
+def binding_classes() -> tuple[type, ...]:
+    """Every class that declares bindings a user may press (and a keymap may name)."""
     from alin_tui.ui import dialogs, offer_detail, renewal
-    from alin_tui.ui.bindings import ids_of
     from alin_tui.ui.components import candidatures, offer_list, offres, pieces
     from alin_tui.ui.main import MainScreen
 
-    classes = (
+    return (
         AlinApp,
         MainScreen,
         offres.OffresPane,
@@ -446,4 +445,10 @@ def binding_ids() -> set[str]:
         offer_detail.OfferScreen,
         renewal.RenewalWizard,
     )
-    return ids_of(*classes)
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a keymap may name."""
+    from alin_tui.ui.bindings import ids_of
+
+    return ids_of(*binding_classes())

@@ -39,7 +39,33 @@ _SITUATION_WORDS = {
     3: ("kiosk.situation_3_name", "kiosk.situation_3_text"),
 }
 _STORAGE_WORDS = {"disk_full": "kiosk.disk_full", "read_only": "kiosk.read_only"}
-_INPUT = (events.Key, events.Paste, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+# What counts as someone being there: a key, a paste, a click, the wheel, the mouse moving.
+_INPUT = (
+    events.Key,
+    events.Paste,
+    events.MouseDown,
+    events.MouseMove,
+    events.MouseScrollDown,
+    events.MouseScrollUp,
+)
+ADMIN_MENU_SECONDS = 30  # the operator's menu closes itself when left open this long
+
+
+def visitor_keys(keymap: dict[str, str]) -> set[str]:
+    """Every key the app binds for the people using it (shown in its footer, its help, its
+    keymap): the operator's keys must be none of them."""
+    from textual.app import App
+
+    from alin_tui.ui.app import binding_classes
+
+    keys = {"ctrl+p"}  # the command palette
+    for cls in (*binding_classes(), KioskApp, WelcomeScreen, AdminDialog, App):
+        for binding in getattr(cls, "BINDINGS", ()):
+            if isinstance(binding, Binding):
+                keys.update(key.strip() for key in binding.key.split(","))
+    for remapped in keymap.values():
+        keys.update(key.strip() for key in remapped.split(","))
+    return keys
 
 
 def duration_words(t: Translator, seconds: int) -> str:
@@ -63,6 +89,8 @@ class WelcomeScreen(Screen):
     WelcomeScreen .situation Button { margin-right: 2; min-width: 14; }
     WelcomeScreen .situation .words { width: 1fr; height: auto; }
     WelcomeScreen .situation .name { text-style: bold; }
+    WelcomeScreen.-short .intro { display: none; }
+    WelcomeScreen.-short .situation { margin-bottom: 0; }
     WelcomeScreen .footer-note {
         dock: bottom; height: auto; width: 100%; padding: 0 1; background: $boost;
     }
@@ -103,6 +131,11 @@ class WelcomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#try-1", Button).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Below 24 rows (a small browser window), the introduction gives way to the three
+        # situations, so that all three are seen without scrolling.
+        self.set_class(event.size.height < 24, "-short")
 
     def action_move(self, step: int) -> None:
         self.focus_next() if step > 0 else self.focus_previous()
@@ -158,7 +191,11 @@ class AdminDialog(Dialog[str | None]):
                     id="restart",
                     compact=True,
                 )
-                yield Button(t("dialog.cancel"), id="cancel", compact=True)
+                yield Button(
+                    t("kiosk.admin_key", what=t("dialog.cancel"), letter=t("kiosk.escape")),
+                    id="cancel",
+                    compact=True,
+                )
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -200,6 +237,8 @@ class KioskApp(AlinApp):
         self._warned = False
         self._visit: Any = None  # the visit under way (`alin_tui.kiosk.Visit`)
         self._opening = False
+        self._ending = False
+        self._visit_being_ended: Any = None
         self._main_screen: Screen | None = None
         self.visit_count = 0  # visits opened since start (benchmarks, tests)
         self.last_reset_seconds: float | None = None  # how long the last wipe took
@@ -280,17 +319,27 @@ class KioskApp(AlinApp):
             elif what == "suspend":
                 self.action_suspend_process()
             elif what == "restart":
-                self.run_worker(self.end_visit(), exclusive=True, group="kiosk")
+                self.run_worker(self.end_visit(), group="kiosk")
 
         self.push_screen(AdminDialog(self.t, can_suspend), chosen)
 
     def _check_idle(self) -> None:
-        if self._visit is None or self._opening:
-            return
         idle = time.monotonic() - self._last_input
+        admin = next((s for s in self.screen_stack if isinstance(s, AdminDialog)), None)
+        if admin is not None and idle >= min(ADMIN_MENU_SECONDS, self.idle_seconds):
+            admin.dismiss(None)  # left open: the next stranger must not find it
+            return
+        if self._ending:
+            return
+        if self._visit is None and not self._opening:
+            if idle >= self.idle_seconds and len(self.screen_stack) > 1:
+                self.pop_screen()  # the palette or a question left open on the welcome
+            return
+        if self._opening:
+            return
         warn = min(WARN_BEFORE, self.idle_seconds // 3)
         if idle >= self.idle_seconds:
-            self.run_worker(self.end_visit(), exclusive=True, group="kiosk")
+            self.run_worker(self.end_visit(), group="kiosk")
         elif idle >= self.idle_seconds - warn and not self._warned:
             self._warned = True
             left = max(1, round(self.idle_seconds - idle))
@@ -314,13 +363,11 @@ class KioskApp(AlinApp):
         )
         self.push_screen(
             dialog,
-            lambda ok: (
-                self.run_worker(self.end_visit(), exclusive=True, group="kiosk") if ok else None
-            ),
+            lambda ok: self.run_worker(self.end_visit(), group="kiosk") if ok else None,
         )
 
     def action_help_quit(self) -> None:
-        self.notify(self.t("kiosk.how_to_end"))
+        self.notify(self.t("kiosk.how_to_end" if self._visit else "kiosk.nothing_to_end"))
 
     def get_system_commands(self, screen: Screen):
         for command in super().get_system_commands(screen):
@@ -384,29 +431,40 @@ class KioskApp(AlinApp):
         self._warned = False
         self._opening = False
         self._main_screen = MainScreen()
+        self.title = self.t("kiosk.title_visit")  # how to end it, on every tab, at any width
         self.push_screen(self._main_screen)
 
     async def end_visit(self) -> None:
-        """Wipe the visit and show the welcome: the next visitor starts clean."""
+        """Wipe the visit and show the welcome: the next visitor starts clean. Run as a worker
+        that nothing cancels (a second call returns at once): a reset cut halfway would leave
+        the visit's files until the kiosk stops."""
         if self._visit is None:
             return
         started = time.perf_counter()
         visit, self._visit = self._visit, None
-        self._warned = False
-        self.clear_notifications()
-        self._main_screen = None
-        while len(self.screen_stack) > 1:  # the visit, and its dialogs, palette, offer
-            await self.pop_screen()
-        welcome = self.screen_stack[0]
-        if isinstance(welcome, WelcomeScreen):
-            welcome.say("")
-            welcome.query_one("#try-1", Button).focus()
-        self.stop_sync(wait=5.0)
-        if self._db is not None:
-            self._db.close()
-            self._db = None
-        self.visits.close(visit)
-        self._release_visit_memory()
+        self._ending = True
+        self._visit_being_ended = visit  # closed on exit if the app stops halfway
+        try:
+            self._last_input = time.monotonic()  # the welcome's own idle time starts now
+            self._warned = False
+            self.clear_notifications()
+            self._main_screen = None
+            self.title = self.t("kiosk.title")
+            while len(self.screen_stack) > 1:  # the visit, and its dialogs, palette, offer
+                await self.pop_screen()
+            welcome = self.screen_stack[0]
+            if isinstance(welcome, WelcomeScreen):
+                welcome.say("")
+                welcome.query_one("#try-1", Button).focus()
+            self.stop_sync(wait=5.0)
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+            self.visits.close(visit)
+            self._visit_being_ended = None
+            self._release_visit_memory()
+        finally:
+            self._ending = False
         self.last_reset_seconds = time.perf_counter() - started
 
     def _release_visit_memory(self) -> None:
@@ -431,6 +489,7 @@ class KioskApp(AlinApp):
     def on_unmount(self) -> None:
         super().on_unmount()
         self._db = None
-        visit, self._visit = self._visit, None
-        if visit is not None:
-            self.visits.close(visit)
+        for visit in (self._visit, self._visit_being_ended):
+            if visit is not None:
+                self.visits.close(visit)
+        self._visit = self._visit_being_ended = None

@@ -88,7 +88,9 @@ class OfferScreen(Dialog[tuple[str, str] | None]):
     def on_mount(self) -> None:
         for button in self.query(Button):
             if not button.disabled:
-                button.focus()
+                # The offer is read from its title down: focusing the button at the bottom must
+                # not scroll the title out of a small screen.
+                button.focus(scroll_visible=False)
                 break
 
     def action_apply(self) -> None:

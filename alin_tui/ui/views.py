@@ -19,7 +19,7 @@ from alin_tui.domain import applying, eligibility, lifecycle, seniority, territo
 from alin_tui.domain import nur as nur_rules
 from alin_tui.domain.documents import KINDS, effective_state
 from alin_tui.domain.entities import Person
-from alin_tui.domain.stage import Standing, compute_stage
+from alin_tui.domain.stage import Standing, compute_stage, lifecycle_state
 from alin_tui.store import applicant
 from alin_tui.store import offers as offer_store
 from alin_tui.store import saved as saved_searches
@@ -673,6 +673,11 @@ def apply_state(
 
 
 def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -> str:
+    if refusal.code == "demand_inactive" and model.demand is None:
+        # No demand seen on the national file: not a radiation. A number from AL-in needs its
+        # account first; a draft or nothing at all needs a demand to be created.
+        state = lifecycle_state(None, model.link, model.today)
+        return t(_NO_DEMAND_REFUSAL.get(state, "refusal.demand_missing"))
     if refusal.code == "dossier_incomplete":
         return t("refusal.dossier_incomplete", count=len(refusal.missing))
     if refusal.code == "application_limit":
@@ -694,6 +699,9 @@ def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -
     if refusal.code in ("already_linked", "not_your_number"):
         return t(f"refusal.{refusal.code}", number=refusal.params.get("number", ""))
     return t(f"refusal.{refusal.code}")
+
+
+_NO_DEMAND_REFUSAL = {"number_without_account": "refusal.demand_without_account"}
 
 
 def out_of_territory_text(t: Translator, refusal: applying.Refusal) -> str:

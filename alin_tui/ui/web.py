@@ -53,7 +53,7 @@ def app_command(*, kiosk: bool, lang: str, passed: dict[str, str]) -> str:
     return shlex.join(argv)
 
 
-def serve(command: str, *, host: str, port: int, t: Any) -> None:
+def serve(command: str, *, host: str, port: int, t: Any, kiosk: bool = True) -> None:
     """Serve `command` on http://host:port until Ctrl+C or SIGTERM."""
     from aiohttp_jinja2 import template
     from textual_serve.server import Server
@@ -65,7 +65,7 @@ def serve(command: str, *, host: str, port: int, t: Any) -> None:
             context["lang"] = t.lang
             context["words"] = {
                 "start": t("web.start"),
-                "ended": t("web.ended"),
+                "ended": t("web.ended" if kiosk else "web.ended_app"),
                 "restart": t("web.restart"),
             }
             return context
