@@ -188,3 +188,15 @@ async def test_my_applications_keep_every_column_when_the_window_shrinks(store_o
         text = screen_text(app)
         for title in ("Offre", "Statut", "Rang", "Déposée le"):
             assert title in text, text
+
+
+async def test_the_palette_says_no_match_in_the_users_language(store_of) -> None:
+    from .conftest import screen_text
+
+    for lang, words in (("fr", "Aucune commande ne correspond"), ("en", "No command matches")):
+        app = AlinApp(store_of("demo"), session=None, lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("ctrl+p", *"zzqqxx")
+            await pilot.pause(0.8)
+            text = screen_text(app)
+            assert words in text and "No matches found" not in text

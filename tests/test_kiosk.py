@@ -407,3 +407,28 @@ async def test_a_visit_that_cannot_be_prepared_is_said_in_words_and_leaves_nothi
         monkeypatch.setattr(kiosk, "drop_examples", real)
         await pilot.press("3")
         await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_the_file_picker_names_no_temporary_path(tmp_path) -> None:
+    """A visitor never reads the kiosk's temporary paths: the picker names « le dossier de
+    dépôt de la démonstration » and suggests an example's name; a document's detail has no
+    drop-folder hint."""
+    from alin_tui.ui.attach import AttachDialog
+    from alin_tui.ui.main import MainScreen
+
+    app, folder = _app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("2", "enter")  # Pièces, the first document's detail
+        await _wait(pilot, lambda: app.screen.__class__.__name__ == "SlotDialog")
+        text = screen_text(app)
+        assert str(folder.path) not in text and "déposez le fichier dans le dossier" not in text
+        await pilot.press("enter")  # « Joindre un fichier »
+        await _wait(pilot, lambda: isinstance(app.screen, AttachDialog))
+        assert "bulletin-de-salaire-exemple.pdf" in screen_text(app)
+        await pilot.press(*"/etc/hostname", "enter")
+        await _wait(pilot, lambda: "Seuls les fichiers" in screen_text(app))
+        text = " ".join(screen_text(app).split())
+        assert "dossier de dépôt de la démonstration" in text
+        assert str(folder.path) not in text and "/tmp" not in text

@@ -416,13 +416,52 @@ class AlinApp(App[SwitchProfile | None]):
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(
-                CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder"))
+                _palette_class()(
+                    id="--command-palette",
+                    placeholder=self.t("palette.placeholder"),
+                    no_match=self.t("palette.no_match"),
+                )
             )
 
     def on_unmount(self) -> None:
         self.stop_sync()
         if self._db is not None:
             self._db.close()
+
+
+def _palette_class() -> type:
+    """Textual's command palette, saying « Aucune commande ne correspond » in the user's
+    language instead of its English "No matches found" (written inside a private method of
+    Textual 8.2, which is pinned exactly: this copy follows it, with our words)."""
+    from rich.align import Align
+    from rich.text import Text
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets.option_list import Option
+
+    class Palette(CommandPalette):
+        def __init__(self, *args: Any, no_match: str, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.no_match = no_match
+
+        def _start_no_matches_countdown(self, search_value: str) -> None:
+            self._stop_no_matches_countdown()
+
+            def show() -> None:
+                if search_value:
+                    self.query_one(CommandList).add_option(
+                        Option(
+                            Align.center(Text(self.no_match, style="not bold")),
+                            disabled=True,
+                            id=self._NO_MATCHES,
+                        )
+                    )
+                    self._list_visible = True
+                else:
+                    self._list_visible = False
+
+            self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show)
+
+    return Palette
 
 
 def binding_classes() -> tuple[type, ...]:

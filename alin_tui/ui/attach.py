@@ -116,7 +116,11 @@ def size_text(t: Translator, size: int) -> str:
 
 
 def problem_text(
-    t: Translator, key: str, path: Path | None = None, root: Path | None = None
+    t: Translator,
+    key: str,
+    path: Path | None = None,
+    root: Path | None = None,
+    root_label: str | None = None,
 ) -> str:
     """The sentence for a key of `check_file`, with the size, the limit, the type or the root."""
     size = ""
@@ -131,7 +135,7 @@ def problem_text(
         size=size,
         limit=size_text(t, MAX_SIZE),
         kind=kind,
-        root=str(root) if root is not None else "",
+        root=root_label or (str(root) if root is not None else ""),
     )
 
 
@@ -323,9 +327,20 @@ class AttachDialog(Dialog[Path | None]):
     AttachDialog #attach-error.-info { color: $text-muted; }
     """
 
-    def __init__(self, t: Translator, piece: str, start: Path, root: Path | None = None) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        piece: str,
+        start: Path,
+        root: Path | None = None,
+        *,
+        root_label: str | None = None,
+        placeholder: str | None = None,
+    ) -> None:
         super().__init__(t)
         self.piece = piece
+        self.root_label = root_label  # how `root` is named to people (a kiosk hides its path)
+        self.placeholder = placeholder
         self._said_for = ""
         self.root = root.expanduser().resolve() if root is not None else None
         self.first_folder = self._first_folder(start)
@@ -348,7 +363,7 @@ class AttachDialog(Dialog[Path | None]):
             yield Static(Text(t("attach.title", piece=clean(self.piece))), classes="title")
             yield Static(Text(t("attach.explain", limit=size_text(t, MAX_SIZE))), classes="explain")
             yield PathInput(
-                placeholder=t("attach.placeholder"),
+                placeholder=self.placeholder or t("attach.placeholder"),
                 id="attach-path",
                 suggester=PathSuggester(self._base, self.root),
                 select_on_focus=False,
@@ -419,6 +434,6 @@ class AttachDialog(Dialog[Path | None]):
             self._say(self.t("attach.opened"), info=True)
             return
         if problem is not None:
-            self._say(problem_text(self.t, problem, path, self.root))
+            self._say(problem_text(self.t, problem, path, self.root, self.root_label))
             return
         self.dismiss(path.resolve())

@@ -358,19 +358,20 @@ class SlotDialog(Dialog[str | None]):
             if d.get("what"):
                 yield Static(Text(d["what"]), classes="hint")
             yield Static(grid)
-            yield Static(
-                Text(
-                    t(
-                        "pieces.how_to_drop",
-                        file=d["slot_id"] + ".pdf",
-                        folder=self.drop_folder,
-                        example=f"{t('kind_example.' + d.get('variant', d['kind']))} "
-                        f"{d.get('first_name', '')}".strip()
-                        + ".pdf",
-                    )
-                ),
-                classes="hint",
-            )
+            if self.drop_folder:  # none on a kiosk: visitors cannot reach its folder
+                yield Static(
+                    Text(
+                        t(
+                            "pieces.how_to_drop",
+                            file=d["slot_id"] + ".pdf",
+                            folder=self.drop_folder,
+                            example=f"{t('kind_example.' + d.get('variant', d['kind']))} "
+                            f"{d.get('first_name', '')}".strip()
+                            + ".pdf",
+                        )
+                    ),
+                    classes="hint",
+                )
             with Horizontal(classes="buttons"):
                 yield Button(t("pieces.attach"), id="attach", variant="primary", compact=True)
                 if self._removable():

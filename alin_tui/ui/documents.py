@@ -104,7 +104,11 @@ class Documents:
             elif what == "remove":
                 self.remove(detail)
 
-        self.app.push_screen(SlotDialog(self.t, detail, str(self.app.drop_folder)), chosen)
+        # A kiosk's drop folder is a temporary folder no visitor can reach: no hint about it.
+        kiosk = getattr(self.app, "attach_root_label", None) is not None
+        self.app.push_screen(
+            SlotDialog(self.t, detail, "" if kiosk else str(self.app.drop_folder)), chosen
+        )
 
     def attach(self, detail: dict[str, str]) -> None:
         from alin_tui.ui.attach import AttachDialog
@@ -126,7 +130,15 @@ class Documents:
             self.app.push_screen(dialog, lambda ok: self._attach_now(detail, path) if ok else None)
 
         start = self.app.attach_start or Path.home()
-        self.app.push_screen(AttachDialog(self.t, label, start, root=self.app.attach_root), chosen)
+        dialog = AttachDialog(
+            self.t,
+            label,
+            start,
+            root=self.app.attach_root,
+            root_label=getattr(self.app, "attach_root_label", None),
+            placeholder=getattr(self.app, "attach_placeholder", None),
+        )
+        self.app.push_screen(dialog, chosen)
 
     def _attach_now(self, detail: dict[str, str], path: Path) -> None:
         self.screen.run_worker(

@@ -423,6 +423,8 @@ class KioskApp(AlinApp):
         self.staging = visit.staging
         self.attach_root = visit.drop_folder  # the file picker stays in the visit's folder
         self.attach_start = visit.examples
+        self.attach_root_label = self.t("kiosk.drop_folder")  # not a temporary path
+        self.attach_placeholder = self.t("kiosk.attach_placeholder")
         self._visit = visit
         self.visit_count += 1
         self.sync_on_start = False  # synced once already, before the screen shows
