@@ -93,6 +93,17 @@ async def test_a_paste_lands_whole_in_the_search(store_of) -> None:
         assert app.screen.query_one(SearchInput).value == "saint-denis t3x"
 
 
+async def test_a_paste_with_colours_and_control_characters_lands_as_text(store_of) -> None:
+    """Text copied from another terminal carries colour codes and tabs: the field gets the
+    words only, never a raw escape shown as ^[."""
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        app.post_message(events.Paste("\x1b[1;31mlyon\x1b[0m\tt3\x07\n"))
+        await settle(app, pilot)
+        assert app.screen.query_one(SearchInput).value == "lyon t3"
+
+
 async def test_control_keys_work_while_the_search_field_has_focus(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -14,6 +14,7 @@ search are announced once (`store/saved.py`).
 from __future__ import annotations
 
 import dataclasses
+import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -41,6 +42,20 @@ from alin_tui.ui.text import clean
 MAX_TYPED = 500  # a search longer than this is cut (a paste of a whole page is not a search)
 
 
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|.)")
+
+
+def _printable(text: str) -> str:
+    """Pasted text without what a terminal would act on: escape sequences (colours copied from
+    another terminal) and control characters (a tab or a line break becomes a space)."""
+    import unicodedata
+
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return "".join(
+        " " if c.isspace() else c for c in text if c.isspace() or unicodedata.category(c) != "Cc"
+    )
+
+
 class SearchInput(Input):
     """The search field. `Esc` leaves it for the list (the list's `Esc` then clears it); a paste
     lands whole, its lines joined by spaces."""
@@ -58,7 +73,7 @@ class SearchInput(Input):
     def _on_paste(self, event: Paste) -> None:
         event.prevent_default()  # not Input's own handler, which keeps the first line only
         if event.text:
-            text = " ".join(event.text.split())[:MAX_TYPED]
+            text = " ".join(_printable(event.text).split())[:MAX_TYPED]
             selection = self.selection
             if selection.is_empty:
                 self.insert_text_at_cursor(text)
