@@ -77,8 +77,8 @@ async def test_the_welcome_explains_the_three_situations_and_each_opens_its_own(
             await pilot.press("enter")
             await _wait(pilot, lambda: not app.in_visit and "Bienvenue" in screen_text(app))
         flat = {n: " ".join(text.split()) for n, text in seen.items()}
-        assert "aucune demande sur le fichier national" in flat[1]
-        assert "créez d'abord votre compte sur le fichier national" in flat[2]
+        assert "aucune demande au fichier national" in flat[1]
+        assert "créez d'abord votre compte au fichier national" in flat[2]
         assert "radiée" not in seen[1] + seen[2]
         assert "Brouillon AL-in sans numéro" in seen[1]
         assert "1 — brouillon" in seen[1]
