@@ -205,7 +205,7 @@ class Settings(BaseSettings):
         a letter or digit, or a function key: nothing a visitor types in a search field."""
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        keys = value.split() if isinstance(value, str) else []
+        keys = value.lower().split() if isinstance(value, str) else []  # "F12" is f12
         if not 2 <= len(keys) <= 6 or not all(_admin_key(key) for key in keys):
             raise PydanticCustomError(
                 "admin_keys",

@@ -240,7 +240,7 @@ def test_a_kiosk_without_admin_keys_refuses_to_start_and_says_how(tmp_path) -> N
         ("1 2", "Ctrl ou Alt avec une lettre"),  # what a visitor types
         ("foo+bar baz", "Ctrl ou Alt avec une lettre"),  # not keys at all
         ("ctrl+q ctrl+q", "déjà utilisées par l'application (ctrl+q)"),  # ends a visit
-        ("ctrl+t f5", "déjà utilisées par l'application (f5)"),  # syncs
+        ("ctrl+t F5", "déjà utilisées par l'application (f5)"),  # syncs, whatever the case
     ):
         bad = subprocess.run(
             [sys.executable, "-m", "alin_tui", "--kiosk"],
@@ -430,5 +430,5 @@ async def test_the_file_picker_names_no_temporary_path(tmp_path) -> None:
         await pilot.press(*"/etc/hostname", "enter")
         await _wait(pilot, lambda: "Seuls les fichiers" in screen_text(app))
         text = " ".join(screen_text(app).split())
-        assert "dossier de dépôt de la démonstration" in text
+        assert "Seuls les fichiers du dossier de dépôt de la démonstration peuvent" in text
         assert str(folder.path) not in text and "/tmp" not in text

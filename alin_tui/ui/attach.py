@@ -130,12 +130,14 @@ def problem_text(
         except OSError:
             size = ""
     kind = _KIND.get(path.suffix.lower(), "") if path is not None else ""
+    if key == OUTSIDE and root_label:  # a folder named in words (a kiosk's), not a path
+        return t("attach.outside_named", where=root_label)
     return t(
         key,
         size=size,
         limit=size_text(t, MAX_SIZE),
         kind=kind,
-        root=root_label or (str(root) if root is not None else ""),
+        root=str(root) if root is not None else "",
     )
 
 
