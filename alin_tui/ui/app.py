@@ -434,6 +434,7 @@ def _palette_class() -> type:
     language instead of its English "No matches found" (written inside a private method of
     Textual 8.2, which is pinned exactly: this copy follows it, with our words)."""
     from rich.align import Align
+    from rich.style import Style
     from rich.text import Text
     from textual.command import CommandList, CommandPalette
     from textual.widgets.option_list import Option
@@ -450,7 +451,7 @@ def _palette_class() -> type:
                 if search_value:
                     self.query_one(CommandList).add_option(
                         Option(
-                            Align.center(Text(self.no_match, style="not bold")),
+                            Align.center(Text(self.no_match, style=Style(bold=False))),
                             disabled=True,
                             id=self._NO_MATCHES,
                         )
