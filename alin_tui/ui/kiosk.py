@@ -240,7 +240,6 @@ class KioskApp(AlinApp):
         self._ending = False
         self._visit_being_ended: Any = None
         self._main_screen: Screen | None = None
-        self.visit_count = 0  # visits opened since start (benchmarks, tests)
         self.last_reset_seconds: float | None = None  # how long the last wipe took
         table = self._bindings.key_to_bindings
         for key, bindings in table.items():  # Ctrl+Q ends the visit, it does not quit
@@ -426,7 +425,6 @@ class KioskApp(AlinApp):
         self.attach_root_label = self.t("kiosk.drop_folder")  # not a temporary path
         self.attach_placeholder = self.t("kiosk.attach_placeholder")
         self._visit = visit
-        self.visit_count += 1
         self.sync_on_start = False  # synced once already, before the screen shows
         self.start_sync(visit.session)
         self._last_input = time.monotonic()
