@@ -671,8 +671,20 @@ def _terminal_color_system() -> str | None:
     return Console().color_system
 
 
-def cmd_app(args: argparse.Namespace) -> int:
+def _interface(settings) -> tuple[str, bool]:
+    """The theme and whether the mouse is on, for the app or the kiosk; over a slow link, fewer
+    colours and no animation (set before anything imports Textual)."""
     import os
+
+    if settings.low_bandwidth:
+        low_bandwidth_environ(os.environ)
+    theme = resolve_theme(
+        settings.theme, _terminal_color_system() if settings.theme == "auto" else None
+    )
+    return theme, settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0"
+
+
+def cmd_app(args: argparse.Namespace) -> int:
 
     from alin_tui import profiles
     from alin_tui.sqlite import MigrationError
@@ -681,11 +693,7 @@ def cmd_app(args: argparse.Namespace) -> int:
         return run_kiosk(args)
     base = load_settings(args, bind=False)  # each household is bound to its server below
     settings = profiles.bind_server(base, translator(args, base))
-    if settings.low_bandwidth:
-        low_bandwidth_environ(os.environ)  # nothing above has imported Textual
-    theme = resolve_theme(
-        settings.theme, _terminal_color_system() if settings.theme == "auto" else None
-    )
+    theme, mouse = _interface(settings)
     while True:  # one household at a time; the palette can open another
         _store(settings, translator(args, settings)).close()  # private, migrated, or words
         try:
@@ -707,7 +715,7 @@ def cmd_app(args: argparse.Namespace) -> int:
                     profile=settings.profile,
                     profiles=tuple(profiles.names(settings.data_dir)),
                 )
-                result = app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
+                result = app.run(mouse=mouse)
         except MigrationError as exc:
             message = store_error(exc, translator(args, settings), settings.store_path)
             raise UsageError(message) from exc
@@ -733,11 +741,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
     if not settings.kiosk_admin_keys and not web:
         raise UsageError(t("cli_msg.kiosk_no_admin_keys", path=default_config_file()))
     check_admin_keys(settings, t)
-    if settings.low_bandwidth:
-        low_bandwidth_environ(os.environ)
-    theme = resolve_theme(
-        settings.theme, _terminal_color_system() if settings.theme == "auto" else None
-    )
+    theme, mouse = _interface(settings)
     kiosk.end_on_signals()
     kiosk.steady_memory()
     with kiosk.KioskFolder() as folder:
@@ -746,7 +750,7 @@ def run_kiosk(args: argparse.Namespace) -> int:
         app = KioskApp(
             settings, kiosk.Visits(settings, folder, t, open_session), theme=theme, web=web
         )
-        app.run(mouse=settings.mouse and os.environ.get("ALIN_MOUSE", "1") != "0")
+        app.run(mouse=mouse)
     return app.return_code or EXIT_OK
 
 

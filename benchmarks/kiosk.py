@@ -51,24 +51,9 @@ def proc_figures(pid: int) -> tuple[float, int, int]:
 
 
 def isolated_env(root: Path, idle: int) -> dict[str, str]:
-    home, temp = root / "home", root / "tmp"
-    (home / ".config" / "alin-tui").mkdir(parents=True, exist_ok=True)
-    temp.mkdir(exist_ok=True)
-    (home / ".config" / "alin-tui" / "config.toml").write_text(
-        f'kiosk_admin_keys = "{ADMIN}"\nkiosk_idle_seconds = {idle}\nlang = "fr"\n'
-    )
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "TMPDIR": str(temp),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "TERM": "xterm-256color",
-        "ALIN_LANG": "fr",
-    }
-    for name in ("ALIN_DATA_DIR", "ALIN_SERVER", "ALIN_PROFILE", "ALIN_KIOSK_ADMIN_KEYS"):
-        env.pop(name, None)
-    return env
+    from alin_tui.devtools.kiosk_env import isolated_env as env_of
+
+    return env_of(root, idle=idle, admin_keys=ADMIN)
 
 
 class Pty:
@@ -197,7 +182,9 @@ def app_children(server_pid: int) -> list[int]:
 def web(visits: int, idle: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    from alin_tui.devtools.kiosk_env import find_chromium
+
+    chromium = find_chromium()
     if chromium is None:
         print("web: no Chromium on this machine, skipped")
         return
@@ -214,16 +201,8 @@ def web(visits: int, idle: int) -> None:
         text=True,
         start_new_session=True,
     )
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
+    from alin_tui.devtools.kiosk_env import CHROMIUM_FLAGS as flags
+
     try:
         server.stdout.readline()
         print(f"web (headless Chromium, one new page per visit), server pid {server.pid}:")

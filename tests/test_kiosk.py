@@ -285,22 +285,12 @@ def _listing(*roots: Path) -> dict[str, tuple[int, int]]:
 
 
 def _kiosk_terminal(tmp_path: Path, idle: int = 180):
+    from alin_tui.devtools.kiosk_env import isolated_env
+
     from .test_terminal import Terminal
 
     home, temp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
-    home.mkdir(exist_ok=True)
-    (home / ".config" / "alin-tui").mkdir(parents=True)
-    (home / ".config" / "alin-tui" / "config.toml").write_text(
-        f'kiosk_admin_keys = "{ADMIN}"\nkiosk_idle_seconds = {idle}\nlang = "fr"\n'
-    )
-    env = {
-        "HOME": str(home),
-        "TMPDIR": str(temp),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "XDG_STATE_HOME": str(home / ".local" / "state"),
-    }
+    env = isolated_env(tmp_path, idle=idle, admin_keys=ADMIN)
     before = _listing(home, temp, work)
     term = Terminal(tmp_path / "never-used", args=("--kiosk",), env=env)
     return term, before, (home, temp, work)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -23,26 +22,10 @@ from pathlib import Path
 import pyte
 import pytest
 
+from alin_tui.devtools.kiosk_env import CHROMIUM_FLAGS, find_chromium, isolated_env
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
-# As recommended for this machine's closed network: no background connections, no GPU.
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 IDLE = 10  # seconds: the shortest idle timeout the settings accept
-
-
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("ALIN_CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and (found := shutil.which(candidate)):
-            return found
-    return None
 
 
 def _free_port() -> int:
@@ -89,7 +72,7 @@ def _wait_for(page, screen: BrowserScreen, found, timeout: float = 30.0) -> None
 
 @pytest.fixture
 def chromium() -> str:
-    path = _chromium()
+    path = find_chromium()
     if path is None:
         pytest.skip("no Chromium on this machine (Debian: apt-get install chromium)")
     try:
@@ -104,20 +87,8 @@ def web_server(tmp_path: Path):
     """`alin-tui web` in its own process, with a home, a temporary folder and a working folder of
     its own, so that what it writes can be listed."""
     home, temp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
-    for folder in (home, temp, work):
-        folder.mkdir()
-    env = {
-        **os.environ,
-        "HOME": str(home),
-        "TMPDIR": str(temp),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "XDG_DATA_HOME": str(home / ".local" / "share"),
-        "XDG_CACHE_HOME": str(home / ".cache"),
-        "ALIN_KIOSK_IDLE_SECONDS": str(IDLE),
-        "ALIN_LANG": "fr",
-    }
-    for name in ("ALIN_DATA_DIR", "ALIN_SERVER", "ALIN_PROFILE"):
-        env.pop(name, None)
+    env = isolated_env(tmp_path, idle=IDLE)  # no operator's keys: a browser visitor leaves
+    work.mkdir()
     before = _listing(home, temp, work)
     port = _free_port()
     server = subprocess.Popen(
