@@ -18,6 +18,7 @@ import signal
 import struct
 import sys
 import tempfile
+import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,10 +106,13 @@ class KioskFolder:
         self.visit.mkdir(mode=0o700)
         return self.visit
 
-    def end_visit(self) -> None:
-        if self.visit is not None:
-            wipe(self.visit)
-            self.visit = None
+    def end_visit(self, visit: Path | None = None) -> None:
+        """Wipe the current visit's folder (or `visit`'s, if it is still there)."""
+        visit = visit or self.visit
+        if visit is not None:
+            wipe(visit)
+            if visit == self.visit:
+                self.visit = None
 
     def close(self) -> None:
         """Everything the kiosk wrote, gone."""
@@ -164,6 +168,7 @@ class Visit:
     staging: Path
     examples: Path
     session: object
+    root: Path  # the visit's folder, wiped when it ends
     _stack: contextlib.ExitStack
 
 
@@ -176,6 +181,7 @@ class Visits:
         self.folder = folder
         self.t = t
         self.open_session = open_session  # `commands.open_session`: the embedded sandbox
+        self._closing = threading.Lock()
 
     def open(self, number: int) -> Visit:
         """A fresh folder, its store, its embedded sandbox and a session logged in to the
@@ -186,7 +192,8 @@ class Visits:
         situation = next(s for s in SITUATIONS if s.number == number)
         stack = contextlib.ExitStack()
         try:
-            settings = visit_settings(self.settings, self.folder.new_visit(), situation.account)
+            root = self.folder.new_visit()
+            settings = visit_settings(self.settings, root, situation.account)
             profiles.open_store(settings, self.t).close()  # private and migrated
             session = stack.enter_context(self.open_session(settings))
             session.polling = settings.drop_folder_polling
@@ -204,15 +211,18 @@ class Visits:
             settings.staging,
             examples,
             session,
+            root,
             stack,
         )
 
     def close(self, visit: Visit) -> None:
-        """The HTTP session, then the embedded sandbox, then every file of the visit."""
-        try:
-            visit._stack.close()
-        finally:
-            self.folder.end_visit()
+        """The HTTP session, then the embedded sandbox, then every file of the visit. Safe to
+        call again, and from two threads at once (a reset under way when the app closes)."""
+        with self._closing:
+            try:
+                visit._stack.close()
+            finally:
+                self.folder.end_visit(visit.root)
 
 
 def visit_settings(settings, folder: Path, account: str):

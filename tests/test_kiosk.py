@@ -44,6 +44,14 @@ async def _wait(pilot, condition, timeout: float = 30.0) -> None:
         await pilot.pause(0.05)
 
 
+def _shown(app) -> bool:
+    """The visit's main screen is up, every widget of it mounted (a test that ends sooner
+    closes the app while Textual is still mounting it)."""
+    from alin_tui.ui.main import MainScreen
+
+    return isinstance(app.screen, MainScreen) and app.screen.is_mounted
+
+
 def _files(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")} if root.exists() else set()
 
@@ -55,7 +63,6 @@ def _tmp(tmp_path: Path) -> None:
 
 
 async def test_the_welcome_explains_the_three_situations_and_each_opens_its_own(tmp_path) -> None:
-    from alin_tui.ui.main import MainScreen
 
     app, folder = _app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -66,7 +73,7 @@ async def test_the_welcome_explains_the_three_situations_and_each_opens_its_own(
         seen = {}
         for number in (1, 2, 3):
             await pilot.press(str(number))
-            await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+            await _wait(pilot, lambda: "Ctrl+Q pour terminer" in screen_text(app))
             seen[number] = screen_text(app)
             assert "Ctrl+Q pour terminer" in seen[number].splitlines()[0]  # on every tab
             await pilot.press("3")  # the Offres tab: why applying is not possible, in words
@@ -76,6 +83,7 @@ async def test_the_welcome_explains_the_three_situations_and_each_opens_its_own(
             await _wait(pilot, lambda: "Terminer votre visite" in screen_text(app))
             await pilot.press("enter")
             await _wait(pilot, lambda: not app.in_visit and "Bienvenue" in screen_text(app))
+        await _wait(pilot, lambda: not app.resetting)
         flat = {n: " ".join(text.split()) for n, text in seen.items()}
         assert "aucune demande au fichier national" in flat[1]
         assert "créez d'abord votre compte au fichier national" in flat[2]
@@ -90,7 +98,6 @@ async def test_the_welcome_explains_the_three_situations_and_each_opens_its_own(
 
 async def test_an_idle_reset_wipes_the_data_and_the_next_visitor_starts_clean(tmp_path) -> None:
     from alin_tui.store import saved as saved_searches
-    from alin_tui.ui.main import MainScreen
 
     app, folder = _app(tmp_path, kiosk_idle_seconds=6)
     said: list[str] = []
@@ -98,7 +105,7 @@ async def test_an_idle_reset_wipes_the_data_and_the_next_visitor_starts_clean(tm
     app.notify = lambda message, **kw: (said.append(str(message)), notify(message, **kw))[1]
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
         visit_folder = folder.visit
         assert visit_folder is not None and (visit_folder / "profiles").is_dir()
         # The visitor saves a search: something of theirs is now in the store.
@@ -110,25 +117,25 @@ async def test_an_idle_reset_wipes_the_data_and_the_next_visitor_starts_clean(tm
         await _wait(pilot, lambda: any("Êtes-vous toujours là" in w for w in said), timeout=10)
         assert app.in_visit
         await _wait(pilot, lambda: not app.in_visit, timeout=10)
-        assert "Bienvenue" in screen_text(app)
+        assert "Bienvenue" in screen_text(app)  # the screen first, then the files
+        await _wait(pilot, lambda: not app.resetting, timeout=10)
         assert not visit_folder.exists()
         assert _files(folder.path) == {kiosk.PID_FILE}
         assert app.last_reset_seconds is not None and app.last_reset_seconds < 5
         # The next visitor, in the same situation, finds the demo as it was.
         await pilot.press("3")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
         assert folder.visit != visit_folder
         assert saved_searches.names(app.conn) == []
     assert not folder.path.exists() or _files(folder.path) <= {kiosk.PID_FILE}
 
 
 async def test_a_key_or_the_mouse_keeps_the_visit_open(tmp_path) -> None:
-    from alin_tui.ui.main import MainScreen
 
     app, _ = _app(tmp_path, kiosk_idle_seconds=4)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
         for _ in range(6):  # six seconds in all, never four without a key
             await pilot.pause(1.0)
             await pilot.press("2")
@@ -140,6 +147,52 @@ async def test_a_key_or_the_mouse_keeps_the_visit_open(tmp_path) -> None:
             app.post_message(events.MouseMove(None, 10 + n, 10, 1, 0, 0, False, False, False))
         assert app.in_visit
         await _wait(pilot, lambda: not app.in_visit, timeout=8)  # then nobody
+        await _wait(pilot, lambda: not app.resetting)
+
+
+async def test_a_situation_chosen_while_the_last_visit_is_wiped_opens_after_it(tmp_path) -> None:
+    """The next visitor does not wait for the wipe to press a key: their choice is kept and
+    opens once the last visit's files are gone; the reset never freezes the screen."""
+
+    app, folder = _app(tmp_path)
+    wiped = app._wipe_visit
+
+    def slow_wipe(visit, thread):  # a slow disk: the wipe takes a second
+        time.sleep(1.0)
+        wiped(visit, thread)
+
+    app._wipe_visit = slow_wipe
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await _wait(pilot, lambda: _shown(app))
+        first = folder.visit
+        await pilot.press("ctrl+q")
+        await _wait(pilot, lambda: "Terminer votre visite" in screen_text(app))
+        await pilot.press("enter", "2")  # no pause: the next visitor is already there
+        await _wait(pilot, lambda: "Bienvenue" in screen_text(app))
+        assert app.resetting
+        await pilot.press("down", "up")  # the screen answers keys during the wipe
+        await _wait(pilot, lambda: _shown(app))
+        assert not first.exists() and folder.visit != first
+        assert app._visit.situation.number == 2
+
+
+async def test_the_kiosk_closing_during_a_reset_leaves_no_file(tmp_path) -> None:
+    app, folder = _app(tmp_path, kiosk_idle_seconds=10)
+    wiped = app._wipe_visit
+
+    def slow_wipe(visit, thread):
+        time.sleep(0.5)
+        wiped(visit, thread)
+
+    app._wipe_visit = slow_wipe
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1")
+        await _wait(pilot, lambda: _shown(app))
+        app.run_worker(app.end_visit(), group="kiosk")
+        await _wait(pilot, lambda: app.resetting)
+    # The app closed with the wipe under way: no error, and the visit's files are gone.
+    assert _files(folder.path) <= {kiosk.PID_FILE}
 
 
 async def test_the_operators_menu_left_open_closes_itself(tmp_path, monkeypatch) -> None:
@@ -164,7 +217,6 @@ async def test_the_three_situations_fit_a_small_window(tmp_path) -> None:
 
 async def test_quitting_needs_the_admin_keys(tmp_path) -> None:
     from alin_tui.ui.kiosk import AdminDialog
-    from alin_tui.ui.main import MainScreen
 
     app, folder = _app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -173,7 +225,7 @@ async def test_quitting_needs_the_admin_keys(tmp_path) -> None:
         await pilot.pause(0.2)
         assert app.is_running and not app.in_visit
         await pilot.press("2")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
         await pilot.press("ctrl+q")  # ends the visit only, after asking; Esc keeps it
         await _wait(pilot, lambda: "Terminer votre visite" in screen_text(app))
         await pilot.press("escape")
@@ -203,14 +255,13 @@ async def test_quitting_needs_the_admin_keys(tmp_path) -> None:
 
 async def test_the_file_picker_stays_in_the_visits_drop_folder(tmp_path) -> None:
     from alin_tui.ui.attach import OUTSIDE, check_file
-    from alin_tui.ui.main import MainScreen
 
     outside = tmp_path / "secret.pdf"
     outside.write_bytes(kiosk._pdf("not for visitors"))
     app, folder = _app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
         root = app.attach_root
         assert root is not None and root.is_relative_to(folder.path)
         examples = sorted(p.name for p in app.attach_start.iterdir())
@@ -315,8 +366,8 @@ def test_a_kiosk_session_in_a_terminal_leaves_no_file(tmp_path, monkeypatch) -> 
         time.sleep(0.5)
         assert term.proc.poll() is None
         term.type(b"\x02\x0b")  # Ctrl+B Ctrl+K: the operator's menu
-        term.wait_for(lambda text: "Administration de la borne" in text)
-        assert "Suspendre (s)" in term.text  # a real terminal can be given back
+        # A real terminal can be given back: « Suspendre » is offered.
+        term.wait_for(lambda text: "Administration de la borne" in text and "Suspendre (s)" in text)
         term.type(b"q")
         assert term.proc.wait(timeout=15) == 0
     finally:
@@ -362,7 +413,7 @@ async def test_visits_in_a_row_leave_nothing_of_theirs_alive(tmp_path) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         for number in (1, 2, 3, 1, 2):
             await pilot.press(str(number))
-            await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+            await _wait(pilot, lambda: _shown(app))
             await pilot.press("3", "slash", *"paris")
             await pilot.pause(0.3)
             await app.end_visit()
@@ -379,8 +430,6 @@ async def test_a_visit_that_cannot_be_prepared_is_said_in_words_and_leaves_nothi
     is wiped, and the next try works once there is room again."""
     import errno
 
-    from alin_tui.ui.main import MainScreen
-
     real = kiosk.drop_examples
 
     def full(folder):
@@ -396,7 +445,7 @@ async def test_a_visit_that_cannot_be_prepared_is_said_in_words_and_leaves_nothi
         assert not app.in_visit and _files(folder.path) == {kiosk.PID_FILE}
         monkeypatch.setattr(kiosk, "drop_examples", real)
         await pilot.press("3")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
 
 
 async def test_the_file_picker_names_no_temporary_path(tmp_path) -> None:
@@ -404,12 +453,11 @@ async def test_the_file_picker_names_no_temporary_path(tmp_path) -> None:
     dépôt de la démonstration » and suggests an example's name; a document's detail has no
     drop-folder hint."""
     from alin_tui.ui.attach import AttachDialog
-    from alin_tui.ui.main import MainScreen
 
     app, folder = _app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("3")
-        await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
+        await _wait(pilot, lambda: _shown(app))
         await pilot.press("2", "enter")  # Pièces, the first document's detail
         await _wait(pilot, lambda: app.screen.__class__.__name__ == "SlotDialog")
         text = screen_text(app)

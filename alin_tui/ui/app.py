@@ -176,12 +176,20 @@ class AlinApp(App[SwitchProfile | None]):
 
     def stop_sync(self, wait: float = 1.5) -> None:
         """Stop the sync loop; a cycle under way may finish its write, `wait` seconds at most."""
-        if self.loop is not None:
-            self.loop.stop()
-            if self._sync_thread is not None:
-                self._sync_thread.join(timeout=wait)
+        thread = self.detach_sync()
+        if thread is not None:
+            thread.join(timeout=wait)
+
+    def detach_sync(self) -> Any:
+        """Tell the sync loop to stop and forget it; its thread (or None), for the caller to
+        wait on where waiting does not hold up the screen."""
+        loop, thread = self.loop, self._sync_thread
         self.loop = None
         self._sync_thread = None
+        if loop is None:
+            return None
+        loop.stop()
+        return thread
 
     def _apply_keymap(self, keymap: dict[str, str]) -> None:
         known = binding_ids()

@@ -150,7 +150,14 @@ class WelcomeScreen(Screen):
             app.start_visit(number)
 
     def say(self, words: str) -> None:
-        self.query_one("#kiosk-status", Static).update(Text(words))
+        for status in self.query("#kiosk-status").results(Static):
+            status.update(Text(words))
+
+    def reset(self) -> None:
+        """As the next visitor finds it: no message, the first situation focused."""
+        self.say("")
+        for button in self.query("#try-1").results(Button):
+            button.focus()
 
 
 class AdminDialog(Dialog[str | None]):
@@ -239,6 +246,7 @@ class KioskApp(AlinApp):
         self._opening = False
         self._ending = False
         self._visit_being_ended: Any = None
+        self._waiting_situation: int | None = None  # chosen while the last visit was wiped
         self._main_screen: Screen | None = None
         self.last_reset_seconds: float | None = None  # how long the last wipe took
         table = self._bindings.key_to_bindings
@@ -273,9 +281,16 @@ class KioskApp(AlinApp):
         return self._visit is not None
 
     @property
+    def resetting(self) -> bool:
+        """True while the last visit's files are being deleted (the welcome is already shown)."""
+        return self._ending
+
+    @property
     def main(self):
         """The visit's main screen, pushed over the welcome (which stays at the bottom)."""
-        return self._main_screen if self._main_screen is not None else self.screen_stack[0]
+        if self._main_screen is not None or not self.screen_stack:
+            return self._main_screen
+        return self.screen_stack[0]
 
     # --- input: idle time and the operator's keys -----------------------------------------------
 
@@ -387,7 +402,10 @@ class KioskApp(AlinApp):
         self._opening = True
         if isinstance(self.screen, WelcomeScreen):
             self.screen.say(self.t("kiosk.preparing"))
-        self._prepare_visit(number)
+        if self._ending:  # the last visit's files are still being deleted: right after
+            self._waiting_situation = number
+        else:
+            self._prepare_visit(number)
 
     @work(thread=True, exclusive=True, group="kiosk-open")
     def _prepare_visit(self, number: int) -> None:
@@ -437,7 +455,12 @@ class KioskApp(AlinApp):
     async def end_visit(self) -> None:
         """Wipe the visit and show the welcome: the next visitor starts clean. Run as a worker
         that nothing cancels (a second call returns at once): a reset cut halfway would leave
-        the visit's files until the kiosk stops."""
+        the visit's files until the kiosk stops. The welcome shows at once; the sync loop is
+        waited for and the files deleted in a thread, so the screen never freezes, and a
+        visitor who picks a situation meanwhile gets it as soon as the wipe is done. If the
+        app closes halfway, its unmount closes the visit."""
+        import asyncio
+
         if self._visit is None:
             return
         started = time.perf_counter()
@@ -448,24 +471,34 @@ class KioskApp(AlinApp):
             self._last_input = time.monotonic()  # the welcome's own idle time starts now
             self._warned = False
             self.clear_notifications()
-            self._main_screen = None
-            self.title = self.t("kiosk.title")
-            while len(self.screen_stack) > 1:  # the visit, and its dialogs, palette, offer
+            main, self._main_screen = self._main_screen, None
+            waited = time.monotonic()  # a screen removed while it still mounts breaks Textual
+            while main is not None and not main.is_mounted and time.monotonic() - waited < 10:
+                await asyncio.sleep(0.02)
+            while len(self.screen_stack) > 1 and not self._exit:  # the visit, its dialogs
                 await self.pop_screen()
-            welcome = self.screen_stack[0]
-            if isinstance(welcome, WelcomeScreen):
-                welcome.say("")
-                welcome.query_one("#try-1", Button).focus()
-            self.stop_sync(wait=5.0)
+            self.title = self.t("kiosk.title")  # once the visit's header is gone
+            welcome = self.screen_stack[0] if self.screen_stack else None
+            if isinstance(welcome, WelcomeScreen) and not self._exit:
+                welcome.reset()
+            sync_thread = self.detach_sync()
             if self._db is not None:
                 self._db.close()
                 self._db = None
-            self.visits.close(visit)
+            await asyncio.to_thread(self._wipe_visit, visit, sync_thread)
             self._visit_being_ended = None
             self._release_visit_memory()
         finally:
             self._ending = False
         self.last_reset_seconds = time.perf_counter() - started
+        waiting, self._waiting_situation = self._waiting_situation, None
+        if waiting is not None and not self._exit:
+            self._prepare_visit(waiting)
+
+    def _wipe_visit(self, visit: Any, sync_thread: Any) -> None:
+        if sync_thread is not None:
+            sync_thread.join(timeout=5.0)  # a cycle under way finishes its write
+        self.visits.close(visit)
 
     def _release_visit_memory(self) -> None:
         """Let go of what the visit's closed screens are still held by, so that visits in a row
