@@ -63,7 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         if isinstance(exc, OSError) and storage.kind_of(exc) is None:
             raise
-        folder = getattr(args, "data_dir", None) or _data_dir()
+        from pathlib import Path
+
+        folder = Path(getattr(args, "data_dir", None) or _data_dir())
+        profile = getattr(args, "profile", None)
+        if profile and (folder / "profiles" / profile).is_dir():  # the household's own folder
+            folder = folder / "profiles" / profile
         print(t("cli_msg.prefix", message=storage.describe(exc, t, folder)), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -276,9 +276,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
             # One-shot: a file still being written is waited for (up to half a minute), never
             # taken cut short; another process's intake is waited for as long.
             session.intake_wait = ONCE_INTAKE_WAIT
-            return _report(SyncLoop(session, watch=False).cycle(), t)
+            report = SyncLoop(session, watch=False).cycle()
+            code = _report(report, t)
+            _say_new_offers(report, settings, t)
+            return code
         print(t("cli_msg.sync_running"), flush=True)
-        loop = SyncLoop(session, on_event=lambda event: _print_cycle(event, t))
+        loop = SyncLoop(session, on_event=lambda event: _print_cycle(event, t, settings))
         try:
             loop.run()
         except KeyboardInterrupt:
@@ -293,6 +296,7 @@ def _sync_all(args: argparse.Namespace) -> int:
     import io
 
     from alin_tui import profiles
+    from alin_tui.store import storage
     from alin_tui.sync.loop import SyncLoop
 
     base = load_settings(args, require_profile=False)
@@ -313,8 +317,14 @@ def _sync_all(args: argparse.Namespace) -> int:
             with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
                 code = _report(report, t)
             line = _one_line(report, code, name, t)
-        except (UsageError, sqlite3.Error) as exc:  # this household only: the others go on
+            found = _new_offers(settings, t) if report.error is None else None
+            if found:
+                line += " · " + t("profiles.all_new_offers", searches=found)
+        except UsageError as exc:  # this household only: the others go on
             code, line = EXIT_USAGE, t("profiles.all_error", message=exc)
+        except sqlite3.Error as exc:
+            message = storage.describe(exc, t, settings.profile_dir)
+            code, line = EXIT_USAGE, t("profiles.all_error", message=message)
         print(t("profiles.all_line", profile=name, message=line), flush=True)
         worst = _worse(worst, code)
     return worst
@@ -328,8 +338,35 @@ def _one_line(report, code: int, name: str, t) -> str:
             return t("profiles.all_not_logged_in", profile=name)
         return t("profiles.all_error", message=sync_error_text(report.error, t))
     if code == EXIT_OK:
-        return t("profiles.all_synced", pushed=report.pushed, changes=report.changes)
+        return t("profiles.all_synced", **_counts(report, t))
     return t("profiles.all_refused", profile=name)
+
+
+def _counts(report, t) -> dict[str, str]:
+    return {
+        "sent": t.count("cli_msg.sent", report.pushed),
+        "received": t.count("cli_msg.received", report.changes),
+    }
+
+
+def _new_offers(settings, t) -> str | None:
+    """The saved searches with offers arrived since they were last announced (by the app or
+    here), in words, each announced once; None when there is none."""
+    from alin_tui.store import saved
+    from alin_tui.ui.text import clean
+
+    conn = _store(settings, t)
+    try:
+        announced = saved.to_notify(conn)
+    except sqlite3.Error:  # a busy store: the next sync says it
+        return None
+    finally:
+        conn.close()
+    if not announced:
+        return None
+    return t("saved.notify_separator").join(
+        t("saved.notify_one", name=clean(name), count=t.number(count)) for name, count in announced
+    )
 
 
 def _worse(a: int, b: int) -> int:
@@ -337,7 +374,16 @@ def _worse(a: int, b: int) -> int:
     return a if rank.get(a, 0) >= rank.get(b, 0) else b
 
 
-def _print_cycle(event, t) -> None:
+def _say_new_offers(report, settings, t) -> None:
+    if report is None or report.error is not None:
+        return
+    found = _new_offers(settings, t)
+    if found:
+        profile = "" if settings.profile == "default" else f" --profile {settings.profile}"
+        print(t("cli_msg.new_offers", searches=found, profile=profile), flush=True)
+
+
+def _print_cycle(event, t, settings) -> None:
     from alin_tui.sync.loop import CycleFinished
 
     if isinstance(event, CycleFinished):
@@ -350,6 +396,8 @@ def _print_cycle(event, t) -> None:
         )
         if report is not None and not quiet:
             _report(report, t)
+        if report is not None and report.changes:
+            _say_new_offers(report, settings, t)
         if event.error:
             _error(t, event.error)
 
@@ -394,7 +442,7 @@ def _report(report, t) -> int:
         _error(t, sync_error_text(report.error, t))
         return EXIT_UNREACHABLE
     if code == EXIT_OK:
-        print(t("cli_msg.synced", pushed=report.pushed, changes=report.changes))
+        print(t("cli_msg.synced", **_counts(report, t)))
     return code
 
 
@@ -621,16 +669,25 @@ def cmd_completion(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_PREAMBLE = {
+_PREAMBLE = {  # the profiles of the data directory typed on the line, if one is
     "bash": (
         "_alin_tui_profiles() {\n"
-        '  compgen -W "$(alin-tui profiles list --names 2>/dev/null)" -- "$1"\n'
+        "  local i dir=()\n"
+        "  for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do\n"
+        "    if [[ ${COMP_WORDS[i]} == --data-dir ]]; then\n"
+        '      if [[ ${COMP_WORDS[i+1]} == = ]]; then dir=(--data-dir "${COMP_WORDS[i+2]}")\n'
+        '      else dir=(--data-dir "${COMP_WORDS[i+1]}"); fi\n'
+        "    fi\n"
+        "  done\n"
+        '  compgen -W "$(alin-tui "${dir[@]}" profiles list --names 2>/dev/null)" -- "$1"\n'
         "}\n"
     ),
     "zsh": (
         "_alin_tui_profiles() {\n"
-        "  local -a names\n"
-        '  names=(${(f)"$(alin-tui profiles list --names 2>/dev/null)"})\n'
+        "  local -a names dir\n"
+        "  local i=${words[(I)--data-dir]}\n"
+        "  (( i )) && dir=(--data-dir ${~words[i+1]})\n"
+        '  names=(${(f)"$(alin-tui $dir profiles list --names 2>/dev/null)"})\n'
         "  _describe profile names\n"
         "}\n"
     ),

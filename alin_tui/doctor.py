@@ -177,7 +177,7 @@ def _print_text(profile: str, healthy: bool, checks: list[Check], entries, t) ->
                 for e in entries
             ]
     failing = sum(not c.ok for c in checks)
-    lines.append(t("doctor.healthy") if healthy else t("doctor.unhealthy", count=failing))
+    lines.append(t("doctor.healthy") if healthy else t.count("doctor.unhealthy", failing))
     text = "\n".join(lines)
     print(text.encode(encoding, "replace").decode(encoding))
 

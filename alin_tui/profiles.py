@@ -189,6 +189,7 @@ def summary(settings) -> dict[str, Any]:
         "last_sync_at": None,
         "sync_state": None,
         "damaged": False,
+        "logged_in": settings.token_path.exists(),
     }
     if not settings.store_path.exists():
         return row
@@ -203,6 +204,9 @@ def summary(settings) -> dict[str, Any]:
 
         status = status_json(conn, settings.drop_folder)
         row["username"] = row["username"] or stored_username(settings.token_path)
+        if status["sync"]["last_sync_at"] is None:  # an empty store: nothing to say of it yet
+            row.update(pending=status["sync"]["pending"], sync_state=status["sync"]["state"])
+            return row
         row.update(
             stage=status["stage"],
             next_step=status["next_step"],
@@ -262,7 +266,7 @@ def _list(args: argparse.Namespace, settings, t) -> int:
         stage = (
             t(f"stage.{row['stage']}")
             if row["stage"] and row["last_sync_at"]
-            else t("profiles.never_synced")
+            else t("profiles.not_synced_yet")
         )
         if row["stage"] == "radiated":
             renewal = t("profiles.renewal_none")
@@ -284,7 +288,7 @@ def _list(args: argparse.Namespace, settings, t) -> int:
             else t("profiles.never_synced")
         )
         table.append([name, stage, renewal, missing, synced])
-    steps = {r["name"]: _next_step_words(r["next_step"], t) for r in rows if r["next_step"]}
+    steps = {r["name"]: _step_of(r, t) for r in rows if r["next_step"] or not r["damaged"]}
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     if width is not None and max(map(len, _table(table))) > width:
         for line in _cards(table, rows, steps, width, t):  # a narrow terminal: one block each
@@ -324,6 +328,15 @@ def _cards(table, rows, steps, width: int, t) -> list[str]:
         if row["name"] in steps:
             lines.append(_wrap("  → " + steps[row["name"]], width, "    "))
     return lines
+
+
+def _step_of(row: dict[str, Any], t) -> str:
+    """What to do next for a household: its dossier's next step, or, before its first sync, to
+    log in or to sync."""
+    if row["next_step"]:
+        return _next_step_words(row["next_step"], t)
+    key = "profiles.step_sync" if row["logged_in"] else "profiles.step_login"
+    return t(key, profile=row["name"])
 
 
 def _next_step_words(step: str, t) -> str:

@@ -21,6 +21,7 @@ class ProfileRow(BaseModel):
     last_sync_at: str | None
     sync_state: str | None
     damaged: bool  # the store cannot be read: `alin-tui doctor` says more
+    logged_in: bool  # a token is kept for this household
 
 
 class ProfileList(BaseModel):

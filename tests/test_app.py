@@ -98,7 +98,7 @@ async def test_english_is_complete_with_its_own_formats(store_of) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         text = screen_text(app)
-        assert "My demand" in text and "Dossier incomplete" in text
+        assert "My demand" in text and "Incomplete dossier" in text
         assert "June 2026" in text or "2026" in text
         await pilot.press("3")
         await settle(app, pilot)

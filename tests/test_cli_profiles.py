@@ -54,6 +54,70 @@ def test_three_households_synced_in_one_command_then_listed(advisor: Cli) -> Non
     assert "Renewal due" in english and "Profile" in english and "Étape" not in english
 
 
+def test_sync_tells_of_new_offers_for_a_saved_search_once(advisor: Cli, sandbox) -> None:
+    """The command line, like the app, announces offers arrived for a saved search after a
+    sync: on the household's line with --all-profiles, on a line of its own otherwise; each
+    arrival once."""
+    import httpx
+
+    assert advisor.run("sync", "--all-profiles").returncode == 0
+    saved = advisor.run("--profile", "nguyen", "offers", "save", "montreuil", "montreuil")
+    assert saved.returncode == 0, saved.stderr
+    fields = {
+        "reference": "NOUV-1",
+        "residence_title": "Résidence des Murs-à-Pêches",
+        "address": "12 rue de Rosny",
+        "commune": "Montreuil",
+        "postal_code": "93100",
+        "typology": "T3",
+        "department": "93",
+        "zone": "idf",
+        "surface_m2": 64.0,
+        "floor": 2,
+        "rent_cents": 61000,
+        "charges_cents": 9000,
+        "financing": "PLUS",
+        "available_on": "2027-01-01",
+        "closes_on": "2027-01-20",
+        "status": "open",
+    }
+    r = httpx.post(
+        f"{sandbox.url}/sandbox/v1/offers",
+        json={"fields": fields},
+        headers={"Authorization": "Bearer admin-test"},
+    )
+    assert r.status_code == 201, r.text
+    r = advisor.run("sync", "--all-profiles")
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if x.startswith("nguyen"))
+    assert "nouvelles offres : montreuil (1)" in line, r.stdout
+    assert "nouvelles offres" not in r.stdout.replace(line, "")
+    again = advisor.run("--profile", "nguyen", "sync", "--once")
+    assert "Nouvelles offres" not in again.stdout  # announced once
+    new = json.loads(advisor.run("--profile", "nguyen", "offers", "new", "--json").stdout)
+    assert [o["reference"] for o in new] == ["NOUV-1"]  # still new until looked at
+
+
+def test_a_household_never_synced_is_told_to_log_in_or_to_sync(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.run("profiles", "add", "neuf").returncode == 0
+    r = cli.run(
+        "--profile", "connu", "login", "--username", "demo", "--password-stdin", stdin="demo"
+    )
+    assert r.returncode == 0, r.stderr
+    table = cli.run("profiles", "list").stdout
+    assert "pas encore synchronisé" in table and "Créer la demande" not in table
+    assert "neuf : se connecter au compte du foyer : alin-tui --profile neuf login" in table
+    assert "connu : synchroniser : alin-tui --profile connu sync --once" in table
+    rows = ProfileList.model_validate_json(cli.run("profiles", "list", "--json").stdout)
+    assert {p.name: (p.stage, p.next_step, p.logged_in) for p in rows.profiles} == {
+        "connu": (None, None, True),
+        "neuf": (None, None, False),
+    }
+    english = cli.run("--lang", "en", "profiles", "list").stdout
+    assert "not synced yet" in english and "neuf: log in" in english
+
+
 def test_one_household_failing_does_not_stop_the_others(sandbox, tmp_path: Path) -> None:
     from tests.faultproxy import FaultProxy
 
@@ -201,7 +265,7 @@ def test_status_in_words_in_both_languages(sandbox, tmp_path: Path) -> None:
         assert code not in text, code
     assert not ISO_DAY.search(text)
     english = cli.run("--lang", "en", "status").stdout
-    assert "Dossier incomplete" in english and "Documents to provide or replace" in english
+    assert "Incomplete dossier" in english and "Documents to provide or replace" in english
     assert "Renew before" in english and "Sync: up to date" in english
     assert "Pièces" not in english and not ISO_DAY.search(english)
     env_english = cli.run("status", LANG="en_GB.UTF-8").stdout
@@ -290,6 +354,24 @@ def test_completion_scripts_are_generated(tmp_path: Path, shell: str) -> None:
         assert checked.returncode == 0, checked.stderr
     names = cli.run("profiles", "list", "--names")
     assert names.returncode == 0
+
+
+def test_bash_completes_the_profiles_of_the_data_directory_on_the_line(tmp_path: Path) -> None:
+    import os
+
+    cli = Cli(tmp_path / "data", None)
+    for name in ("martin", "diallo"):
+        assert cli.run("profiles", "add", name).returncode == 0
+    script = cli.run("completion", "bash").stdout
+    data = tmp_path / "data"
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env.pop("ALIN_DATA_DIR", None)
+    for words in (f"--data-dir {data} --profile ''", f"--data-dir = {data} sync --profile ''"):
+        probe = f'{script}\nCOMP_WORDS=(alin-tui {words})\n_alin_tui_profiles ""\n'
+        done = subprocess.run(
+            ["bash", "-c", probe], text=True, capture_output=True, env=env, check=False
+        )
+        assert sorted(done.stdout.split()) == ["diallo", "martin"], (done.stdout, done.stderr)
 
 
 def test_help_and_status_json_import_no_interface_and_no_web_framework(tmp_path: Path) -> None:

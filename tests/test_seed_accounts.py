@@ -132,7 +132,7 @@ def test_demo_an_unmarried_couple_each_with_a_notice(stores) -> None:
     assert "Nadia (conjoint) — Avis d'imposition : manquante" in text  # cohabiting: two notices
     assert doc["seniority"]["months"] == 5 and doc["seniority"]["department"] == "93"
     en = _rows(_status(stores["demo"], "en"))
-    assert en["Stage"] == "Dossier incomplete" and en["Seniority date"] == (
+    assert en["Stage"] == "Incomplete dossier" and en["Seniority date"] == (
         "15 June 2026 (5 months ago)"
     )
 

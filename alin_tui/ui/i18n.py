@@ -104,6 +104,21 @@ class Translator:
                 return node.format(**params) if params else node
         return key
 
+    def count(self, key: str, n: int, **params: Any) -> str:
+        """`key` said of `n` things, `{count}` being `n` in the language's format: the entry
+        `key_one` for a single thing (0 or 1 in French, 1 in English) when the catalog has one,
+        else `key` (the plural)."""
+        single = n in (0, 1) if self.lang == "fr" else n == 1
+        if single and self.has(key + "_one"):
+            key += "_one"
+        return self(key, count=self.number(n), **params)
+
+    def has(self, key: str) -> bool:
+        parts = key.split(".")
+        return any(
+            isinstance(_lookup(_table(lang, parts[0]), parts), str) for lang in (self.lang, "fr")
+        )
+
     def refusal(self, reason: str, params: dict[str, Any]) -> str:
         """Why a document was not taken in, in words (`sync/intake.Refusal`)."""
         from alin_tui.ui.text import clean

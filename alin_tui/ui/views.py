@@ -912,7 +912,7 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
             next=t.time(status.next_try_at),
         ), "error"
     if syncing or status.pending:
-        line = t("sync.syncing", pending=status.pending)
+        line = t.count("sync.syncing", status.pending)
         if status.upload_percent is not None:
             line += " " + t(
                 "sync.upload_bytes",
