@@ -167,3 +167,31 @@ def test_wire_ids_are_given_at_first_send_kept_on_replay_and_never_reused(sandbo
         assert transport.pushed[-1] == [3]  # the next id, not a reused one
     finally:
         session.close()
+
+
+def test_a_server_that_lost_its_counters_does_not_stop_sync(sandbox, tmp_path) -> None:
+    """A rebuilt server at the same address counts from 1 again: the ids of settled rows are
+    let go (a conflict stays listed), and the next change is sent and applied."""
+    session = Session(
+        tmp_path / "store.db", sandbox.url, credentials=Credentials("complet", "complet")
+    )
+    try:
+        assert session.sync().error is None
+        db = connect(session.store_path)
+        with outbox.durable(db):
+            outbox.enqueue(db, "demand.update", {"fields": {"phone": "0600000000"}}, base_version=0)
+        assert [c["code"] for c in session.sync().conflicts] == ["conflict"]
+        server = sqlite3.connect(sandbox.config.db)
+        with server:
+            server.execute("DELETE FROM counters")
+            server.execute("DELETE FROM results")
+        server.close()
+        with outbox.durable(db):  # the same service: the server counts from 1 again
+            outbox.enqueue(db, "demand.renew", {})
+        report = session.sync()
+        assert report.error is None  # sent, received and answered (too early to renew)
+        assert [(r["name"], r["code"]) for r in report.rejected] == [("demand.renew", "too_early")]
+        assert [r.name for r in outbox.rows(db, states=("conflict",))] == ["demand.update"]
+        assert not outbox.pending(db)
+    finally:
+        session.close()

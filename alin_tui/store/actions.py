@@ -72,7 +72,7 @@ def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
         app = shown.applications[application_id]
     with outbox.durable(conn):
         if application_id.startswith(LOCAL_PREFIX):
-            if outbox.drop_unsent(conn, int(application_id[len(LOCAL_PREFIX) :])):
+            if outbox.delete_unsent(conn, int(application_id[len(LOCAL_PREFIX) :])):
                 return Outcome(dropped=True)
             target = outbox.ref("application_of_offer", str(app.get("offer_id")))
             return Outcome(
@@ -201,3 +201,24 @@ def remove_document(conn: sqlite3.Connection, slot_id: str) -> Outcome:
         )
     with outbox.durable(conn):
         return Outcome(queued=outbox.enqueue(conn, "document.remove", {"slot_id": slot_id}))
+
+
+def queued_removals(conn: sqlite3.Connection, slot_id: str) -> list[outbox.Row] | None:
+    """The queued removals of a piece, if none of them has been sent yet (they can still be
+    called off); None once one has left."""
+    rows = [
+        r
+        for r in outbox.pending(conn, "sne")
+        if r.name == "document.remove" and r.args.get("slot_id") == slot_id
+    ]
+    if not rows or any(r.mutation_id is not None for r in rows):
+        return None
+    return rows
+
+
+def cancel_removal(conn: sqlite3.Connection, slot_id: str) -> Outcome:
+    """Call off the queued removal of a piece, if it has not been sent (`dropped` says so)."""
+    with outbox.durable(conn):
+        rows = queued_removals(conn, slot_id) or []
+        dropped = any([outbox.delete_unsent(conn, r.key) for r in rows])
+    return Outcome(dropped=dropped)

@@ -229,10 +229,29 @@ def assign_ids(
 def release_unreceived(conn: sqlite3.Connection, service: str, from_id: int) -> None:
     """The server answered that it counted no id from `from_id` on (a request it refused
     outright, or `out_of_order`): those ids were never received, so the rows holding them are
-    unsent again and take ids afresh when next sent. Call inside a transaction."""
+    unsent again and take ids afresh when next sent. Call inside a transaction.
+
+    Settled rows holding such ids mean the server has lost what it counted (a rebuilt server
+    at the same address): their ids will be given again, so done rows go with their
+    optimistic rows (the next pull says what the server holds), and refused or conflicting
+    rows, kept for the user to see, let go of their id."""
     conn.execute(
         "UPDATE outbox SET mutation_id = NULL, sent_args = NULL, sent_at = NULL "
         "WHERE service = ? AND state = 'pending' AND mutation_id >= ?",
+        (service, from_id),
+    )
+    conn.execute(
+        "DELETE FROM local_rows WHERE outbox_key IN (SELECT key FROM outbox "
+        "WHERE service = ? AND state = 'done' AND mutation_id >= ?)",
+        (service, from_id),
+    )
+    conn.execute(
+        "DELETE FROM outbox WHERE service = ? AND state = 'done' AND mutation_id >= ?",
+        (service, from_id),
+    )
+    conn.execute(
+        "UPDATE outbox SET mutation_id = NULL "
+        "WHERE service = ? AND state IN ('failed', 'conflict') AND mutation_id >= ?",
         (service, from_id),
     )
     conn.execute(
@@ -297,7 +316,7 @@ def acknowledge(conn: sqlite3.Connection, service: str, acked: int) -> None:
     )
 
 
-def drop_unsent(conn: sqlite3.Connection, key: int) -> bool:
+def delete_unsent(conn: sqlite3.Connection, key: int) -> bool:
     """Delete a queued row never sent (its optimistic rows go with it)."""
     cur = conn.execute(
         "DELETE FROM outbox WHERE key = ? AND mutation_id IS NULL AND state = 'pending'", (key,)

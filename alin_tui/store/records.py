@@ -1,4 +1,4 @@
-"""The applicant's dossier entities (demand, persons, documents, link, applications) as stored."""
+"""The applicant's records (demand, persons, documents, link, applications) as pulled and stored."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ import sqlite3
 from typing import Any
 
 from alin_tui.domain.entities import Demand, Link, Slot
-
-DOSSIER_TYPES = ("demand", "person", "document", "link", "application")
 
 
 def put(

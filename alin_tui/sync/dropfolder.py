@@ -592,7 +592,7 @@ def remove_queued(conn: sqlite3.Connection, local_id: str) -> bool:
         return False
     with outbox.durable(conn):
         for r in pending:
-            outbox.drop_unsent(conn, r.key)
+            outbox.delete_unsent(conn, r.key)
         conn.execute(
             "UPDATE uploads SET state = 'refused', error = 'removed', updated_at = ? "
             "WHERE local_id = ?",
@@ -685,7 +685,7 @@ def refuse(conn: sqlite3.Connection, up: Upload, code: str, message: str) -> Non
             conn, up.filename, "refused", slot_id=up.slot_id, refusal=refusal, local_id=up.local_id
         )
         for row in outbox.referencing(conn, "upload", up.local_id):
-            if not outbox.drop_unsent(conn, row.key):
+            if not outbox.delete_unsent(conn, row.key):
                 outbox.fail(conn, row.key, {"status": "rejected", "code": code, "message": message})
     _settle_files(up.source, up.staged, REFUSED_DIR)
 

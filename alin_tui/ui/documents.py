@@ -239,25 +239,18 @@ class Documents:
 
     def _cancel_removal(self, detail: dict[str, str], label: str) -> None:
         """`x` on a piece whose removal is queued: the removal can still be called off."""
-        from alin_tui.store import outbox
         from alin_tui.ui.dialogs import ConfirmDialog
 
         t = self.t
-        rows = [
-            r
-            for r in outbox.pending(self.screen.conn, "sne")
-            if r.name == "document.remove" and r.args.get("slot_id") == detail["slot_id"]
-        ]
-        if not rows or any(r.mutation_id is not None for r in rows):
+        if actions.queued_removals(self.screen.conn, detail["slot_id"]) is None:
             self.app.notify(t("pieces.removal_sent"), severity="warning", timeout=8)
             return
 
         def call_off() -> actions.Outcome:
-            with outbox.durable(self.screen.conn):
-                dropped = any([outbox.drop_unsent(self.screen.conn, r.key) for r in rows])
-            if not dropped:  # its sending was tried meanwhile
+            outcome = actions.cancel_removal(self.screen.conn, detail["slot_id"])
+            if not outcome.dropped:  # its sending was tried meanwhile
                 self.app.notify(t("pieces.removal_sent"), severity="warning", timeout=8)
-            return actions.Outcome(dropped=dropped)
+            return outcome
 
         self.screen._confirm(
             ConfirmDialog(
