@@ -140,6 +140,15 @@ def test_offres_at_80x24_shows_rents_and_keys_typed_together_land_where_they_sho
         term.type(b"\x1b2")  # Esc then 2, arriving in one read
         text = term.wait_for(lambda text: "Personne" in text)
         assert "™" not in text and "evry2" not in text
+        # Esc then punctuation or a letter the terminal would read as a word move, in one read
+        term.type(b"3/lyon\x1b?")
+        text = term.wait_for(lambda text: "Aide : les touches" in text)
+        assert "lyon?" not in text
+        term.type(b"\x1b/")  # Esc closes the help, / goes back to the search, nothing lost
+        term.wait_for(lambda text: "Aide : les touches" not in text)
+        term.type(b"paris\x1bf")  # Esc then f: the filters, not a move to the next word
+        text = term.wait_for(lambda text: "Filtres" in text)
+        assert "parisf" not in text
     finally:
         term.close()
 

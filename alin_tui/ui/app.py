@@ -57,17 +57,38 @@ class KeyHandled(Message):
 
 def _esc_then_char_is_two_keys() -> None:
     """Textual reads ESC followed at once by a character as one key: Option-symbols of a Mac
-    keyboard (ESC 2 → « ™ ») or `alt+2`. Nothing here is bound to Alt, and people who press Esc
-    then 2 quickly (or over SSH, where both arrive together) mean two keys: drop the symbol table
-    so the parser reports `alt+…`, which `AlinApp` splits back into Esc and the character."""
+    keyboard (ESC 2 → « ™ »), `alt+2`, word moves (ESC b, ESC f → ctrl+left, ctrl+right), and
+    for punctuation it drops the ESC altogether (ESC ? → `?`). Nothing here is bound to Alt,
+    and people who press Esc then a key quickly (or over SSH, where both arrive together) mean
+    two keys: the symbol and word-move tables go, and punctuation after ESC is reported as
+    `alt+…` too, which `AlinApp` splits back into Esc and the character. Idempotent."""
+    from textual import events
     from textual._ansi_sequences import ANSI_SEQUENCES_KEYS
+    from textual._xterm_parser import XTermParser
 
     for sequence in [
         k
         for k, v in ANSI_SEQUENCES_KEYS.items()
-        if len(k) == 2 and k[0] == "\x1b" and isinstance(v, str)
+        if len(k) == 2 and k[0] == "\x1b" and (isinstance(v, str) or k[1] in "bf")
     ]:
         del ANSI_SEQUENCES_KEYS[sequence]
+    original = XTermParser._sequence_to_key_events
+    if getattr(original, "esc_kept", False):
+        return
+
+    def keep_the_escape(self, sequence: str, alt: bool = False):
+        for key in original(self, sequence, alt):
+            if (
+                alt
+                and len(sequence) == 1
+                and sequence.isprintable()
+                and not key.key.startswith("alt+")
+            ):
+                key = events.Key(f"alt+{key.key}", key.character)
+            yield key
+
+    keep_the_escape.esc_kept = True  # type: ignore[attr-defined]
+    XTermParser._sequence_to_key_events = keep_the_escape  # type: ignore[method-assign]
 
 
 class AlinApp(App[SwitchProfile | None]):
@@ -224,7 +245,9 @@ class AlinApp(App[SwitchProfile | None]):
     async def _deliver(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and event.key.startswith("alt+") and event.character:
             # Esc then a character, read as one key by the terminal parser: two keys.
-            self._keys_waiting.appendleft(events.Key(event.character, event.character))
+            char = event.character
+            name = char if char.isalnum() else event.key.removeprefix("alt+")
+            self._keys_waiting.appendleft(events.Key(name, char))
             event = events.Key("escape", "\x1b")
         target = self.focused or self.screen
         self._stack_at_key = list(self.screen_stack)
