@@ -68,17 +68,35 @@ def test_a_queued_change_is_shown_at_once_as_rows_tagged_with_it(tmp_path) -> No
 def test_a_refused_change_stops_being_shown_and_stays_listed(tmp_path) -> None:
     db = _store_with_demand(tmp_path)
     row = actions.update_demand(db, {"phone": "06"}, base_version=4).queued
-    [sent] = outbox.assign_ids(db, "sne", [(row, row.args)])
+    [sent], _ = outbox.assign_ids(db, "sne", [(row, row.args)])
     with outbox.durable(db):
         outbox.settle(db, sent.key, {"id": sent.mutation_id, "status": "rejected", "code": "x"})
     assert applicant.load(db).demand["phone"] == "01"
     assert [r.state for r in outbox.rows(db)] == ["failed"]
 
 
+def test_a_row_sent_by_another_process_keeps_its_id_and_a_settled_one_is_not_sent(tmp_path):
+    """Two processes syncing one profile: the second read its batch before the first sent it.
+    It must replay the first's id (the server answers it once), never give a new one (the
+    server would apply the change twice), and not send a row the first has settled."""
+    db = _store_with_demand(tmp_path)
+    other = connect(tmp_path / "store.db")
+    row = actions.update_demand(db, {"phone": "06"}, base_version=4).queued
+    read_by_other = [(row, row.args)]  # its batch, read before the first process sent
+    [sent], given = outbox.assign_ids(db, "sne", [(row, row.args)])
+    assert given == {row.key} and sent.mutation_id == 1
+    [replayed], given_by_other = outbox.assign_ids(other, "sne", read_by_other)
+    assert replayed.mutation_id == 1 and given_by_other == set()
+    with outbox.durable(db):
+        outbox.settle(db, sent.key, {"id": 1, "status": "ok"})
+    assert outbox.assign_ids(other, "sne", read_by_other) == ([], set())
+    other.close()
+
+
 def test_an_applied_change_stays_shown_until_the_pull_that_acknowledges_it(tmp_path) -> None:
     db = _store_with_demand(tmp_path)
     row = actions.update_demand(db, {"phone": "06"}, base_version=4).queued
-    [sent] = outbox.assign_ids(db, "sne", [(row, row.args)])
+    [sent], _ = outbox.assign_ids(db, "sne", [(row, row.args)])
     with outbox.durable(db):
         outbox.settle(db, sent.key, {"id": sent.mutation_id, "status": "ok"})
     assert applicant.load(db).demand["phone"] == "06"  # no flicker back to the pulled value

@@ -480,6 +480,34 @@ def test_a_new_file_wakes_the_loop(tmp_path, polling) -> None:
         loop.stop()
 
 
+@pytest.mark.parametrize("polling", [False, True])
+def test_a_name_that_is_not_utf8_does_not_stop_the_watch(tmp_path, polling) -> None:
+    """watchfiles cannot name such a file and stops: the loop goes on watching the folder
+    itself, and the next file dropped still wakes it within seconds."""
+    import os
+
+    from alin_tui.sync.loop import SyncLoop
+
+    session = _Session(tmp_path / "dépôt", polling)
+    loop = SyncLoop(session, min_delay=0.05)
+    loop.start()
+    try:
+        assert loop.wait_idle(10)
+        time.sleep(0.5)  # the watch is set up
+        for name in (b"avis imp\xe9t Nadia \xff.pdf", "fiche de paie Nadia.pdf"):
+            seen = session.cycles
+            raw = os.path.join(os.fsencode(session.drop_folder), os.fsencode(name))
+            with open(raw, "wb") as f:
+                f.write(PDF)
+            deadline = time.monotonic() + 8
+            while session.cycles == seen and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert session.cycles > seen, name
+            assert loop.wait_idle(10)
+    finally:
+        loop.stop()
+
+
 def test_a_couples_one_tax_notice_may_go_to_both(home) -> None:
     """The same bytes already sent for Nadia's tax notice: for Amina's (accepted) the file
     waits to be sorted, it is not refused as a duplicate; for Nadia's it is."""

@@ -200,13 +200,20 @@ def referencing(conn: sqlite3.Connection, kind: str, local_id: str) -> list[Row]
 
 def assign_ids(
     conn: sqlite3.Connection, service: str, resolved: list[tuple[Row, dict[str, Any]]]
-) -> list[Row]:
+) -> tuple[list[Row], set[int]]:
     """Give wire ids to the rows of a batch not sent before, in order, and record the arguments
-    as sent; rows sent before keep theirs. Returns the rows as they now stand."""
+    as sent; rows sent before keep theirs. Each row is read again under the write lock: another
+    process syncing the same profile may have sent it (it keeps that id, and is sent as a
+    replay) or settled it (it is left out). Returns the rows still to send, as they now stand,
+    and the keys of those given an id here."""
     out: list[Row] = []
+    given: set[int] = set()
     with durable(conn):
         for row, wire_args in resolved:
-            if row.mutation_id is None:
+            current = get(conn, row.key)
+            if current is None or current.state != "pending":
+                continue
+            if current.mutation_id is None:
                 found = conn.execute(
                     "SELECT next_id FROM next_ids WHERE service = ?", (service,)
                 ).fetchone()
@@ -220,10 +227,11 @@ def assign_ids(
                     "UPDATE outbox SET mutation_id = ?, sent_args = ?, sent_at = ? WHERE key = ?",
                     (mutation_id, json.dumps(wire_args, ensure_ascii=False), now(), row.key),
                 )
+                given.add(row.key)
             fresh = get(conn, row.key)
             assert fresh is not None
             out.append(fresh)
-    return out
+    return out, given
 
 
 def release_unreceived(conn: sqlite3.Connection, service: str, from_id: int) -> None:

@@ -256,8 +256,9 @@ class Engine:
             batch = self._batch(service, report)
             if not batch:
                 return sent_total
-            fresh = [row.key for row, _ in batch if row.mutation_id is None]
-            rows = outbox.assign_ids(self.conn, service, batch)
+            rows, fresh = outbox.assign_ids(self.conn, service, batch)
+            if not rows:  # another process syncing this profile sent and settled them
+                continue
             try:
                 answer = self.client.push(service, cid, [r.wire() for r in rows])
             except RequestRefused as exc:

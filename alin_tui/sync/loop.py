@@ -153,3 +153,29 @@ class SyncLoop:
                 self.wake()
         except OSError:
             return  # no folder to watch: files are still taken in at each cycle
+        except Exception:  # noqa: BLE001 - watchfiles cannot name a file (not UTF-8): look
+            self.wake()  # at the folder ourselves, names taken as bytes
+            self._poll(folder)
+
+    def _poll(self, folder) -> None:
+        """Look at the drop folder every second and wake the loop when what it holds changes
+        (names, sizes, times). Names are read as bytes: any name will do."""
+        import os
+
+        def listing() -> list[tuple[bytes, int, int]] | None:
+            try:
+                with os.scandir(os.fsencode(folder)) as entries:
+                    found = []
+                    for entry in entries:
+                        info = entry.stat(follow_symlinks=False)
+                        found.append((entry.name, info.st_size, info.st_mtime_ns))
+                    return sorted(found)
+            except OSError:
+                return None
+
+        last = listing()
+        while not self._stop.wait(1.0):
+            now = listing()
+            if now != last:
+                self.wake()
+            last = now
