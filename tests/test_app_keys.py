@@ -169,3 +169,64 @@ async def test_slash_starts_a_new_search_over_the_old_one(store_of) -> None:
         burst(app, "slash", "t", "o", "u", "r", "s", "escape", "1", "slash", "e", "v", "r", "y")
         await settle(app, pilot)
         assert app.screen.query_one(SearchInput).value == "evry"
+
+
+async def test_ctrl_u_typed_in_the_search_asks_before_sending_the_situation(store_of) -> None:
+    """Ctrl+U clears a line in readline: typed by habit in the search, it must not send the
+    situation to AL-in without a question. Esc cancels; Entrée confirms."""
+    from alin_tui.store import outbox
+    from alin_tui.ui.dialogs import ConfirmDialog
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "l", "y", "o", "n", "ctrl+u")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "Mettre à jour votre situation sur AL-in" in screen_text(app)
+        burst(app, "escape")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert [r.name for r in outbox.pending(app.conn)] == []
+        burst(app, "ctrl+u", "enter")
+        await settle(app, pilot)
+        assert [r.name for r in outbox.pending(app.conn)] == ["situation.refresh"]
+
+
+async def test_keys_are_named_in_the_users_language(store_of) -> None:
+    from textual.binding import Binding
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)):
+        assert app.get_key_display(Binding("escape", "x")) == "Échap"
+        assert app.get_key_display(Binding("ctrl+p", "x")) == "^p"
+    english = AlinApp(store_of("complet"), session=None, lang="en")
+    async with english.run_test(size=(80, 24)):
+        assert english.get_key_display(Binding("escape", "x")) == "Esc"
+
+
+async def test_the_palette_acts_on_the_offer_and_the_piece_under_the_cursor(store_of) -> None:
+    """« Candidater : … » names the offer under the cursor in Offres and goes to that one (after
+    a confirmation); « Joindre un fichier : … » names the piece under the cursor in Pièces."""
+    from alin_tui.ui.dialogs import ConfirmDialog
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("slash", *"villeurbanne", "escape", "down")  # in the demand's territory
+        await settle(app, pilot)
+        chosen = app.screen.query_one(OfferList).row_at_cursor()
+        await pilot.press("ctrl+p", *"candidater")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert "Candidater :" in screen_text(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog), [n.message for n in app._notifications]
+        from alin_tui.store import offers as offer_store
+
+        assert offer_store.get(app.conn, chosen)["reference"] in screen_text(app)
+        await pilot.press("escape", "2")
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"joindre")
+        await settle(app, pilot)
+        await pilot.pause(0.3)
+        assert "Joindre un fichier :" in screen_text(app)

@@ -329,3 +329,24 @@ async def test_an_offer_opens_at_its_title_on_a_small_screen(store_of) -> None:
         await pilot.pause()
         lines = screen_text(app).splitlines()
         assert " à Lyon, " in lines[1] and "charges comprises" in lines[1], lines[:3]
+
+
+async def test_mes_candidatures_at_80_columns_shows_the_whole_rent_and_the_reference(
+    store_of,
+) -> None:
+    """At 80 columns the reference column is left out: it follows the offer in its cell, and
+    the status column is only as wide as its words, so the rent is not cut."""
+    from alin_tui.store import offers as offer_store
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await only_my_territory(app, pilot)
+        chosen = offer_list(app).row_at_cursor()
+        await pilot.press("a")
+        await settle(app, pilot)
+        await pilot.press("enter", "4")
+        await settle(app, pilot)
+        offer = offer_store.get(app.conn, chosen)
+        row = next(line for line in screen_text(app).splitlines() if offer["commune"] in line)
+        assert f"€ · {offer['reference']}" in row, row

@@ -371,6 +371,17 @@ class AlinApp(App[SwitchProfile | None]):
     def action_help_quit(self) -> None:
         self.notify(self.t("keys.how_to_quit"))
 
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys named by a word in the user's language (« Échap », « Espace »); symbols and
+        Ctrl as Textual shows them (⏎, ^p), short enough for a footer at 80 columns."""
+        if binding.key_display:
+            return binding.key_display
+        modifiers, key = binding.parse_key()
+        name = f"key_names.{key}"
+        if not self.t.has(name):
+            return super().get_key_display(binding)
+        return "+".join([*modifiers, self.t(name)])
+
     # --- command palette: the app's own actions, in the user's language ---------------------
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -421,6 +432,7 @@ class AlinApp(App[SwitchProfile | None]):
             t("palette.saved_searches"),
             in_offres(offres.action_saved_searches),
         )
+        yield from self._commands_on_what_is_chosen(main, offres)
         if main.model is not None:
             from alin_tui.ui import views
 
@@ -441,6 +453,44 @@ class AlinApp(App[SwitchProfile | None]):
                     lambda name=name: self.exit(SwitchProfile(name)),
                 )
         yield SystemCommand(t("keys.quit"), t("palette.quit"), self.action_quit)
+
+    def _commands_on_what_is_chosen(self, main, offres) -> Iterable[SystemCommand]:
+        """The offer under the cursor in Offres and the piece under the cursor in Pièces, each
+        bound to its id when the palette opens (a refresh meanwhile cannot change it)."""
+        from alin_tui.store import offers as offer_store
+        from alin_tui.ui import views
+        from alin_tui.ui.components.pieces import PiecesPane
+
+        t = self.t
+        offer_id = offres.list.row_at_cursor()
+        offer = offer_store.get(main.conn, offer_id) if offer_id else None
+        if offer_id and offer is not None:
+            title = views.offer_title(t, offer)
+            yield SystemCommand(
+                t("palette.open_offer", offer=title),
+                t("palette.open_offer_help"),
+                lambda: main.open_offer(offer_id),
+            )
+            yield SystemCommand(
+                t("palette.apply", offer=title),
+                t("palette.apply_help"),
+                lambda: main.ask_apply(offer_id),
+            )
+        row = main.query_one(PiecesPane).selected()
+        documents = getattr(main, "documents", None)
+        if row is not None and documents is not None:
+            piece = f"{row.piece.plain} — {row.person.plain}"
+            detail = dict(row.detail)
+            for key, act in (
+                ("piece_open", documents.open),
+                ("piece_attach", documents.attach),
+                ("piece_remove", documents.remove),
+            ):
+                yield SystemCommand(
+                    t(f"palette.{key}", piece=piece),
+                    t("palette.piece_help"),
+                    lambda act=act: act(detail),
+                )
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

@@ -382,7 +382,20 @@ class MainScreen(Screen[None]):
         self.app.push_screen(wizard, done)
 
     def action_refresh_situation(self) -> None:
-        self.run_action_now(lambda: actions.refresh_situation(self.conn), self.t("actions.queued"))
+        """Ctrl+U (a readline key too): what it sends cannot be called back, so it asks first."""
+        from alin_tui.ui.dialogs import ConfirmDialog
+
+        t = self.t
+        self._confirm(
+            ConfirmDialog(
+                t,
+                t("confirm.refresh_title"),
+                t("confirm.refresh_body"),
+                t("confirm.refresh_button"),
+            ),
+            lambda: actions.refresh_situation(self.conn),
+            t("actions.queued"),
+        )
 
     def run_action_now(self, do: Callable[[], actions.Outcome], said: str | None) -> None:
         """Run a local action (check + queue in one transaction) and say what happened. A write

@@ -19,7 +19,7 @@ COLUMNS = (
     ("reference", "offres.reference", 16, 110),
     ("status", "candidatures.status", None, 0),
     ("rank", "candidatures.rank", 5, 0),
-    ("created", "candidatures.created", 11, 0),
+    ("created", "candidatures.created", 11, 100),
 )
 
 
@@ -81,11 +81,26 @@ class CandidaturesPane(Vertical):
         self._paint()
 
     def _paint(self) -> None:
+        """The status column as wide as its longest word (the offer takes the rest); without
+        room for the reference column, the reference follows the offer in its cell."""
         width = self.size.width or 80
-        columns = fit([(k, self.t(label), w, f) for k, label, w, f in COLUMNS], width)
-        rows = [
-            (row.key, [clip(getattr(row, key), w) for key, _, w in columns]) for row in self._rows
+        status = max([len(self.t("candidatures.status"))] + [r.status.cell_len for r in self._rows])
+        specs = [
+            (k, self.t(label), min(status, 28) if k == "status" else w, f)
+            for k, label, w, f in COLUMNS
         ]
+        columns = fit(specs, width)
+        with_reference = not any(key == "reference" for key, _, _ in columns)
+        rows = []
+        for row in self._rows:
+            cells = []
+            for key, _, w in columns:
+                cell = getattr(row, key)
+                if key == "offer" and with_reference and row.reference.plain:
+                    cell = cell.copy()
+                    cell.append(self.t("candidatures.reference_after", reference=row.reference))
+                cells.append(clip(cell, w))
+            rows.append((row.key, cells))
         self.table.show(columns, rows)
 
     def selected(self) -> views.ApplicationRow | None:

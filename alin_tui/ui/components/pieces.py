@@ -32,7 +32,7 @@ NARROW = (
 )
 WIDE = (
     ("person", "pieces.person", 22, 0),
-    ("piece", "pieces.kind", 36, 0),
+    ("piece", "pieces.kind", 36, 0),  # at least; as wide as the longest name when there is room
     ("state", "pieces.state", 16, 0),
     ("reason", "pieces.reason", None, 0),
     ("valid_until", "pieces.valid_until", 18, 0),
@@ -142,6 +142,11 @@ class PiecesPane(Vertical):
     def _paint(self) -> None:
         width = self.size.width or 80
         specs = WIDE if width >= WIDE_FROM else NARROW
+        if specs is WIDE:  # the piece's whole name when the window has room, the reason after
+            longest = max([row.piece.cell_len for row in self._rows], default=0)
+            spare = width - sum(w or 0 for _, _, w, _ in WIDE) - 2 * len(WIDE) - 2 - 24
+            piece = max(36, min(longest, 36 + max(0, spare)))
+            specs = tuple((k, label, piece if k == "piece" else w, f) for k, label, w, f in WIDE)
         columns = fit([(k, self.t(label), w, f) for k, label, w, f in specs], width)
         rows = []
         for row in self._rows:
@@ -215,6 +220,10 @@ class PiecesPane(Vertical):
     def _selected(self) -> views.SlotRow | None:
         key = self.table.selected_key
         return next((r for r in self._rows if r.key == key), None)
+
+    def selected(self) -> views.SlotRow | None:
+        """The piece under the cursor of the checklist (None when the list is empty)."""
+        return self._selected()
 
     def _unsorted_selected(self):
         key = self.unsorted_table.selected_key
