@@ -20,8 +20,13 @@ async def _shoot(store: Path, out: Path, lang: str) -> list[Path]:
     from alin_tui.ui.app import AlinApp
 
     written = []
+    # Mes candidatures with an application in it: one to an offer of the household's territory,
+    # confirmed, before the first shot of that tab (the store keeps it for the next ones)
+    applied = ("3", "slash", *"villeurbanne", "escape", "a", "enter", "4")
     shots = [
-        (tab, size, (str(i + 1),)) for size in ((80, 24), (120, 40)) for i, tab in enumerate(TABS)
+        (tab, size, applied if (tab, size) == ("candidatures", (80, 24)) else (str(i + 1),))
+        for size in ((80, 24), (120, 40))
+        for i, tab in enumerate(TABS)
     ]
     shots += [
         ("offre", (80, 24), ("3", "down", "enter")),
