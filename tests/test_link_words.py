@@ -83,3 +83,16 @@ def test_a_number_that_is_not_the_demands_own_is_refused(store_of) -> None:
     assert outcome.refusal is not None and outcome.refusal.code == "not_your_number"
     assert outcome.refusal.params["number"] == "044 0626 323516 G5B4C"
     assert actions.link_number(conn, "044 0626 323516 G5B4C").queued is not None
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_filed_application_says_what_it_waits_for_by_the_dossiers_state(lang) -> None:
+    from alin_tui.ui.views import application_sentence
+
+    t = Translator(lang)
+    filed = {"status": "submitted"}
+    waiting = application_sentence(t, filed, complete=False)
+    ready = application_sentence(t, filed, complete=True)
+    assert waiting != ready
+    assert ("dossier national complet" if lang == "fr" else "needs a complete") in waiting
+    assert ("est complet" if lang == "fr" else "is complete") in ready

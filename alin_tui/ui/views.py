@@ -813,9 +813,12 @@ class ApplicationRow:
     explain: str = ""  # the status in a sentence: what it means and what comes next
 
 
-def application_sentence(t: Translator, value: dict[str, Any]) -> str:
-    """What an application's status means, in a sentence (the rank only from the commission)."""
+def application_sentence(t: Translator, value: dict[str, Any], complete: bool = False) -> str:
+    """What an application's status means, in a sentence (the rank only from the commission);
+    a filed one says what it waits for, which depends on whether the dossier is `complete`."""
     status = str(value.get("status"))
+    if status == "submitted" and complete and not value.get("_pending"):
+        return t("app_explain.submitted_complete")
     if value.get("_pending"):
         return t("app_explain.withdraw_queued" if status == "withdrawn" else "app_explain.queued")
     if status == "examined" and value.get("rank"):
@@ -864,7 +867,9 @@ def application_rows(t: Translator, model: ScreenModel) -> list[ApplicationRow]:
                 created=Text(t.date_short(value.get("created_at")) if not pending else "—"),
                 title=offer_title(t, offer),
                 open=status in applying.OPEN_STATUSES,
-                explain=application_sentence(t, value),
+                explain=application_sentence(
+                    t, value, complete=not model.standing.completeness.blockers
+                ),
             )
         )
     return rows
