@@ -422,7 +422,7 @@ def _report(report, t) -> int:
         reason = t.refusal(item["reason"], item.get("params") or {})
         print(t("intake.cli_refused", file=item["file"], reason=reason), file=sys.stderr)
     if dropped.waiting:
-        print(t("intake.cli_waiting", count=len(dropped.waiting)))
+        print(t.count("intake.cli_waiting", len(dropped.waiting)))
     if dropped.busy:
         print(t("intake.cli_busy"))
     if dropped.disk_full:

@@ -574,7 +574,7 @@ def _check_store(settings, t):
         return check, None, "damaged"
     if problems != ["ok"]:
         check, _, _ = unusable(
-            t("doctor.store.damaged", path=shown, count=t.number(len(problems))),
+            t.count("doctor.store.damaged", len(problems), path=shown),
             t("doctor.store.set_aside_fix"),
         )
         return check, None, "damaged"
@@ -723,11 +723,11 @@ def _check_outbox(conn, store_state: str, t) -> Check:
         return Check(
             "outbox",
             False,
-            t("doctor.outbox.failed", count=t.number(len(sync.errors)), names=", ".join(names)),
+            t.count("doctor.outbox.failed", len(sync.errors), names=", ".join(names)),
             t("doctor.outbox.failed_fix"),
         )
     if sync.pending:
-        return Check("outbox", True, t("doctor.outbox.pending", count=t.number(sync.pending)))
+        return Check("outbox", True, t.count("doctor.outbox.pending", sync.pending))
     return Check("outbox", True, t("doctor.outbox.none"))
 
 

@@ -111,7 +111,7 @@ def build_summary(conn: sqlite3.Connection, t, *, now: dt.datetime | None = None
     else:
         notes.append(t("export.never_synced"))
     if sync.pending:
-        notes.append(t("export.pending", count=sync.pending))
+        notes.append(t.count("export.pending", sync.pending))
 
     demand: list[Row] = []
     next_step_label = t("demande.next_step")

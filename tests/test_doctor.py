@@ -329,7 +329,7 @@ def test_pending_changes_are_noted_and_refused_ones_are_findings(home, capsys) -
     conn.close()
     code, parsed = report(capsys)
     assert code == EXIT_OK
-    assert "1 modification(s) en attente" in check(parsed, "outbox").summary
+    assert "1 modification en attente" in check(parsed, "outbox").summary
 
     conn = connect(store)
     with durable(conn):
@@ -339,7 +339,7 @@ def test_pending_changes_are_noted_and_refused_ones_are_findings(home, capsys) -
     code, out = run(capsys)
     assert code == EXIT_USAGE
     line = next(x for x in out.splitlines() if "Envois en attente" in x)
-    assert line.startswith("! ") and "1 modification(s) refusée(s)" in line
+    assert line.startswith("! ") and "1 modification refusée" in line
     assert "Candidater" in line and "Ctrl+A" in line
     assert "offer_closed" not in out and "application.create" not in out
 

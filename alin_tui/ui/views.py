@@ -214,7 +214,7 @@ def overview(t: Translator, model: ScreenModel) -> list[tuple[str, Text]]:
     if demand is not None:
         blockers = standing.completeness.blockers
         dossier_text = (
-            t("demande.complete") if not blockers else t("demande.incomplete", count=len(blockers))
+            t("demande.complete") if not blockers else t.count("demande.incomplete", len(blockers))
         )
         grid.add_row(
             t("demande.dossier"), Text(dossier_text, style="green" if not blockers else "yellow")
@@ -679,7 +679,7 @@ def refusal_text(t: Translator, refusal: applying.Refusal, model: ScreenModel) -
         state = lifecycle_state(None, model.link, model.today)
         return t(_NO_DEMAND_REFUSAL.get(state, "refusal.demand_missing"))
     if refusal.code == "dossier_incomplete":
-        return t("refusal.dossier_incomplete", count=len(refusal.missing))
+        return t.count("refusal.dossier_incomplete", len(refusal.missing))
     if refusal.code == "application_limit":
         count = sum(1 for a in model.applications if a.get("status") in applying.OPEN_STATUSES)
         return t("refusal.application_limit", count=count)
@@ -902,7 +902,7 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
         return t(key), "error"
     to_see = len(status.errors) + len(unseen_refusals(conn))
     if to_see:
-        return t("sync.attention", count=to_see), "error"
+        return t.count("sync.attention", to_see), "error"
     if status.state == "offline" and status.ever_synced:
         return t(
             "sync.offline",
