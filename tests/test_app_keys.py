@@ -230,3 +230,31 @@ async def test_the_palette_acts_on_the_offer_and_the_piece_under_the_cursor(stor
         await settle(app, pilot)
         await pilot.pause(0.3)
         assert "Joindre un fichier :" in screen_text(app)
+
+
+def test_the_terminal_parser_reads_esc_then_a_key_as_two_keys_whatever_follows() -> None:
+    """Bytes as a terminal sends them when Esc, a key and an arrow are typed at once (or arrive
+    in one read over SSH): the app gets `alt+…` (split back into Esc and the key), then the
+    arrow; cursor keys, mouse reports and a double Esc are untouched."""
+    import time
+
+    from textual._xterm_parser import XTermParser
+
+    from alin_tui.ui.app import _esc_then_char_is_two_keys
+
+    _esc_then_char_is_two_keys()
+    parser = XTermParser()
+
+    def keys(data: str) -> list[str]:
+        tokens = list(parser.feed(data))
+        time.sleep(0.15)  # past the parser's wait for the rest of a lone Esc
+        tokens += list(parser.tick())
+        return [getattr(t, "key", type(t).__name__) for t in tokens]
+
+    assert keys("\x1b2\x1b[B") == ["alt+2", "down"]
+    assert keys("\x1b?\x1b[B") == ["alt+question_mark", "down"]
+    assert keys("\x1bf") == ["alt+f"]
+    assert keys("\x1b/ly") == ["alt+slash", "l", "y"]
+    assert keys("\x1b[A\x1bOB") == ["up", "down"]
+    assert keys("\x1b\x1b") == ["escape", "escape"]
+    assert keys("\x1b[<0;10;5M") == ["MouseDown"]

@@ -149,6 +149,9 @@ def test_offres_at_80x24_shows_rents_and_keys_typed_together_land_where_they_sho
         term.type(b"paris\x1bf")  # Esc then f: the filters, not a move to the next word
         text = term.wait_for(lambda text: "Filtres" in text)
         assert "parisf" not in text
+        term.type(b"\x1b/nice\x1b2\x1b[B")  # Esc, a key, then an arrow, in one read
+        text = term.wait_for(lambda text: "Personne" in text)
+        assert "^2" not in text and "nice2" not in text
     finally:
         term.close()
 

@@ -55,6 +55,10 @@ class KeyHandled(Message):
         self.serial = serial
 
 
+# After ESC, these begin a longer sequence (cursor keys, mouse, terminal replies): never a key.
+_SEQUENCE_INTRODUCERS = "[O]P_\\^X"
+
+
 def _esc_then_char_is_two_keys() -> None:
     """Textual reads ESC followed at once by a character as one key: Option-symbols of a Mac
     keyboard (ESC 2 → « ™ »), `alt+2`, word moves (ESC b, ESC f → ctrl+left, ctrl+right), and
@@ -77,6 +81,17 @@ def _esc_then_char_is_two_keys() -> None:
         return
 
     def keep_the_escape(self, sequence: str, alt: bool = False):
+        if (
+            len(sequence) == 2
+            and sequence[0] == "\x1b"
+            and sequence[1].isprintable()
+            and sequence[1] not in _SEQUENCE_INTRODUCERS
+        ):  # Esc then a key, at once: said as soon as both are read (the next key may follow)
+            for key in original(self, sequence[1], True):
+                if not key.key.startswith("alt+"):
+                    key = events.Key(f"alt+{key.key}", key.character)
+                yield key
+            return
         for key in original(self, sequence, alt):
             if (
                 alt
