@@ -96,3 +96,15 @@ def test_a_filed_application_says_what_it_waits_for_by_the_dossiers_state(lang) 
     assert waiting != ready
     assert ("dossier national complet" if lang == "fr" else "needs a complete") in waiting
     assert ("est complet" if lang == "fr" else "is complete") in ready
+
+
+def test_an_address_too_short_is_not_called_missing() -> None:
+    from alin_tui.domain.contact import problem
+
+    assert problem("address", "  ") == "address_missing"
+    assert problem("address", "abc") == "address_short"
+    assert problem("address", "12 rue des Lilas, 69100 Villeurbanne") is None
+    for lang in ("fr", "en"):
+        t = Translator(lang)
+        assert t("contact.address_short") != t("contact.address_missing")
+        assert "Villeurbanne" in t("contact.address_short")

@@ -28,5 +28,7 @@ def problem(field: str, value: str) -> str | None:
             None if digits.isdigit() and len(digits) == 10 and digits[0] == "0" else "phone_invalid"
         )
     if field == "address":
-        return None if len(text) >= 5 else "address_missing"
+        if not text:
+            return "address_missing"
+        return None if len(text) >= 5 else "address_short"
     return None
