@@ -548,12 +548,20 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     settings = load_settings(args)
     t = translator(args, settings)
+    from alin_tui.store import offers as offer_store
+
     db = _store(settings, t)
-    outcome = actions.apply(db, args.offer_id, max_applications=settings.max_applications)
+    offer_id = offer_store.id_of(db, args.offer_id) or args.offer_id  # an id or a reference
+    outcome = actions.apply(db, offer_id, max_applications=settings.max_applications)
     from alin_tui.faults import fault
 
     fault("after_outbox_commit")
-    return _outcome(outcome, "offer", db, t, offer=(args.offer_id, settings.max_applications))
+    code = _outcome(outcome, "offer", db, t, offer=(offer_id, settings.max_applications))
+    if outcome.queued is not None:
+        from alin_tui.ui.views import offer_title
+
+        print(t("cli_msg.applied_to", offer=offer_title(t, offer_store.get(db, offer_id))))
+    return code
 
 
 def cmd_withdraw(args: argparse.Namespace) -> int:

@@ -30,7 +30,13 @@ def test_apply_refuses_an_offer_outside_the_demands_territory_locally(sandbox, t
     assert r.stdout.strip() == "out_of_territory" and "in Seine-Saint-Denis" in r.stderr
     assert cli.status()["sync"]["pending"] == 0  # nothing queued
 
-    assert cli.run("apply", by_department["69"]["id"]).returncode == 0
+    inside = by_department["69"]
+    r = cli.run("apply", inside["reference"].lower())  # the reference shown, any case
+    assert r.returncode == 0, r.stderr
+    assert inside["reference"] in r.stdout and inside["commune"] in r.stdout  # named, in words
+    assert cli.status()["sync"]["pending"] == 1
+    r = cli.run("apply", "AL00-0000-000000")
+    assert r.returncode == 1 and "référence" in r.stderr
 
 
 def test_in_territory_is_null_without_a_demand_number(sandbox, tmp_path: Path):

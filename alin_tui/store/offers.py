@@ -116,6 +116,18 @@ def get(conn: sqlite3.Connection, id_: str) -> dict[str, Any] | None:
     return {"id": id_, **json.loads(row[0])} if row else None
 
 
+def id_of(conn: sqlite3.Connection, typed: str) -> str | None:
+    """The offer's id for an id or a reference as shown on screen (« AL69-2611-004898 », any
+    case); None when neither names exactly one offer."""
+    typed = typed.strip()
+    if conn.execute("SELECT 1 FROM offers WHERE id = ?", (typed,)).fetchone():
+        return typed
+    rows = conn.execute(
+        "SELECT id FROM offers WHERE reference = ? COLLATE NOCASE LIMIT 2", (typed,)
+    ).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 # ---------------------------------------------------------------------------------------------
 # The Offres list: an OfferQuery over the open offers, counted, windowed, and located.
 #
