@@ -599,7 +599,10 @@ def offer_cells(
         "residence": Text(clean(o["residence_title"])),
         "closes": Text(t.date_short(o.get("closes_on"))),
         "financing": Text(clean(o["financing"])),
-        "floor": Text("" if floor is None else str(floor), justify="right"),
+        "floor": Text(
+            "" if floor is None else t("offres.ground_floor_short") if floor == 0 else str(floor),
+            justify="right",
+        ),
         "address": Text(clean(o.get("address"))),
     }
 
@@ -619,12 +622,17 @@ def offer_detail(t: Translator, model: ScreenModel, o: dict[str, Any]) -> list[t
         ("offres.surface", f"{o['surface_m2']:.0f} m²"),
         (
             "offres.floor",
-            f"{t('offres.floor_short', floor=floor)} · {lift}" if floor is not None else lift,
+            (
+                f"{t('offres.ground_floor') if floor == 0 else t('offres.floor_short', floor=floor)}"
+                f" · {lift}"
+            )
+            if floor is not None
+            else lift,
         ),
         ("offres.rent_only", t.money(o["rent_cents"])),
         ("offres.charges", t.money(o["charges_cents"])),
         ("offres.rent", t.money(o["rent_cents"] + o["charges_cents"])),
-        ("offres.financing", clean(o["financing"])),
+        ("offres.financing_long", clean(o["financing"])),
         ("offres.available", t.date(o.get("available_on"))),
     ]
     for key, value in rows:

@@ -44,7 +44,7 @@ COLUMNS = (
     Column("typology", "offres.typology", 6),
     Column("surface", "offres.surface", 7, justify="right"),
     Column("rent", "offres.rent", 12, justify="right"),
-    Column("financing", "offres.financing", 7, from_width=190),
+    Column("financing", "offres.financing_long", 11, from_width=190),
     Column("floor", "offres.floor", 5, from_width=190, justify="right"),
     Column("ceiling", "eligibility.column", 14),
     Column("closes", "offres.closes", 11, from_width=150),
