@@ -71,9 +71,9 @@ class Documents:
             refused = counts["refused"]
             line = self.t(
                 "pieces.event_batch",
-                taken=counts["taken"],
-                unsorted=counts["unsorted"],
-                refused=refused,
+                taken=self.t.count("pieces.batch_taken", counts["taken"]),
+                unsorted=self.t.number(counts["unsorted"]),
+                refused=self.t.count("pieces.batch_refused", refused),
             )
             self.app.notify(line, severity="warning" if refused else "information", timeout=8)
 
