@@ -353,6 +353,9 @@ class Rule:
 
     handler: Callable[[Ctx, Any, int | None], dict[str, Any]]
     before_args: Callable[[Ctx], Any] | None = None
+    # It tries a demand's number: after too many unknown ones, a push holding it waits
+    # (`rate_limited`, PROTOCOL.md), and each `nur_unknown` it gets counts.
+    tries_a_number: bool = False
 
 
 RULES: dict[str, Rule] = {
@@ -360,7 +363,7 @@ RULES: dict[str, Rule] = {
     "demand.renew": Rule(demand_renew),
     "document.attach": Rule(document_attach),
     "document.remove": Rule(document_remove),
-    "link.create": Rule(link_create),
+    "link.create": Rule(link_create, tries_a_number=True),
     "situation.refresh": Rule(situation_refresh),
     "application.create": Rule(application_create),
     "application.withdraw": Rule(application_withdraw),

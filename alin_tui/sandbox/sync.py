@@ -14,13 +14,20 @@ from starlette.concurrency import run_in_threadpool
 from alin_tui import protocol as p
 from alin_tui.sandbox.auth import User
 from alin_tui.sandbox.errors import ERRORS, ApiError
-from alin_tui.sandbox.rules import Ctx, apply_mutation, ensure_date_rules
+from alin_tui.sandbox.rules import RULES, Ctx, Rule, apply_mutation, ensure_date_rules
 from alin_tui.sandbox.store import Cursor, SandboxStore, rfc3339
 
 MAX_PUSH_MUTATIONS = 100
 MAX_PUSH_BYTES = 256 * 1024
 
 router = APIRouter()
+
+
+def _tries_a_number(name: str) -> bool:
+    return RULES.get(name, _NO_RULE).tries_a_number
+
+
+_NO_RULE = Rule(handler=lambda ctx, args, base: {})
 
 
 def _store(request: Request) -> SandboxStore:
@@ -150,7 +157,7 @@ def push_batch(
                 f"Mutations attendues à partir de {last + 1}, consécutives.",
                 expected=last + 1,
             )
-    if any(m.name == "link.create" and m.id > last for m in mutations):
+    if any(_tries_a_number(m.name) and m.id > last for m in mutations):
         wait = store.unknown_numbers.wait(user)
         if wait is not None:  # trying number after number: nothing of this push is applied
             raise ApiError(
@@ -204,7 +211,7 @@ def push_batch(
                 (*key, m.id, store.next_seq(conn)),
             )
             results.append(result)
-            if m.name == "link.create" and result.get("code") == "nur_unknown":
+            if _tries_a_number(m.name) and result.get("code") == "nur_unknown":
                 store.unknown_numbers.failed(user)
     row = store.conn.execute(
         "SELECT last_id FROM counters WHERE service = ? AND username = ? AND client_id = ?", key
