@@ -564,6 +564,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_attention(args: argparse.Namespace) -> int:
+    from alin_tui import attention
+
+    settings = load_settings(args)
+    return attention.run(args, settings, translator(args, settings))
+
+
 def cmd_withdraw(args: argparse.Namespace) -> int:
     from alin_tui.store import actions
 

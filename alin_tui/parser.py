@@ -248,6 +248,15 @@ def build_parser(t=None) -> argparse.ArgumentParser:
         "application_id", metavar=_m(t, "APPLICATION_ID"), help=t("cli.withdraw_application")
     )
 
+    attention_command = _group(command("attention", "cli.attention"), "attention_command", t)
+    seen = attention_command("list", "cli.attention_list")
+    seen.add_argument("--json", action="store_true", help=t("cli.json"))
+    for name, help_key in (("ok", "cli.attention_ok"), ("keep-mine", "cli.attention_keep_mine")):
+        acted = attention_command(name, help_key)
+        acted.add_argument(
+            "number", type=_whole(t), metavar=_m(t, "N"), help=t("cli.attention_number")
+        )
+
     profiles_command = _group(command("profiles", "cli.profiles"), "profiles_command", t)
 
     listing = profiles_command("list", "cli.profiles_list")

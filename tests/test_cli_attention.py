@@ -1,0 +1,52 @@
+"""`alin-tui attention`: the refusals and conflicts of « À voir », dealt with from the command
+line through the app's own store actions; each bound to the number it was listed under."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from alin_tui.store import outbox
+from alin_tui.store.db import connect
+from tests.cli_helpers import Cli
+
+
+def _store(cli: Cli) -> Path:
+    return cli.data_dir / "profiles" / "default" / "store.db"
+
+
+def test_a_conflict_and_a_refusal_listed_then_settled(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("complet").returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    db = connect(_store(cli))
+    with outbox.durable(db):  # a change made on a version the national file has since passed
+        outbox.enqueue(db, "demand.update", {"fields": {"phone": "0611223344"}}, base_version=0)
+        outbox.enqueue(db, "demand.renew", {})  # too early: refused
+    db.close()
+    assert cli.run("sync", "--once").returncode == 3
+    status = cli.run("status").stdout
+    assert "À voir : 2 refus ou conflits ; « alin-tui attention list »" in status
+
+    listed = cli.run("attention", "list")
+    assert listed.returncode == 0, listed.stderr
+    text = listed.stdout
+    assert "Conflit sur" in text and "0611223344" in text and "Refusé" in text
+    assert "demand." not in text and "conflict" not in text  # words, not codes
+    items = json.loads(cli.run("attention", "list", "--json").stdout)
+    conflict = next(i for i in items if i["kind"] == "conflict")
+    refusal = next(i for i in items if i["kind"] == "refused")
+    assert conflict["mine"] == {"phone": "0611223344"}
+
+    r = cli.run("attention", "keep-mine", str(refusal["number"]))
+    assert r.returncode == 1 and "pas un conflit" in r.stderr
+    r = cli.run("attention", "keep-mine", str(conflict["number"]))
+    assert r.returncode == 0 and "prochaine synchronisation" in r.stdout
+    r = cli.run("attention", "ok", str(refusal["number"]))
+    assert r.returncode == 0 and "lu" in r.stdout
+    assert cli.run("attention", "ok", "999").returncode == 1
+    assert cli.run("sync", "--once").returncode == 0  # my values, sent again on the new version
+    assert cli.status()["sync"]["pending"] == 0
+    assert "Rien à voir" in cli.run("attention", "list").stdout
+    english = cli.run("--lang", "en", "attention", "list").stdout
+    assert "Nothing to see: everything went through." in english
