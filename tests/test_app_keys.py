@@ -255,6 +255,19 @@ def test_the_terminal_parser_reads_esc_then_a_key_as_two_keys_whatever_follows()
     assert keys("\x1b?\x1b[B") == ["alt+question_mark", "down"]
     assert keys("\x1bf") == ["alt+f"]
     assert keys("\x1b/ly") == ["alt+slash", "l", "y"]
-    assert keys("\x1b[A\x1bOB") == ["up", "down"]
+    assert keys("\x1b\r\x1b[B") == ["alt+enter", "down"]  # Esc then Entrée: the offer opens
+    assert keys("\x1b\t") == ["alt+tab"]
+    assert keys("\x1b[A\x1bOB\x1b[Z") == ["up", "down", "shift+tab"]
     assert keys("\x1b\x1b") == ["escape", "escape"]
     assert keys("\x1b[<0;10;5M") == ["MouseDown"]
+
+
+async def test_esc_and_enter_read_as_one_key_leave_the_search_and_open_the_offer(store_of) -> None:
+    from alin_tui.ui.offer_detail import OfferScreen
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "3", "slash", "l", "y", "o", "n")
+        app.post_message(events.Key("alt+enter", "\r"))  # Esc and Entrée in one read
+        await settle(app, pilot)
+        assert isinstance(app.screen, OfferScreen)

@@ -84,9 +84,9 @@ def _esc_then_char_is_two_keys() -> None:
         if (
             len(sequence) == 2
             and sequence[0] == "\x1b"
-            and sequence[1].isprintable()
+            and (sequence[1].isprintable() or sequence[1] in "\r\t")
             and sequence[1] not in _SEQUENCE_INTRODUCERS
-        ):  # Esc then a key, at once: said as soon as both are read (the next key may follow)
+        ):  # Esc then a key (Entrée and Tab too), at once: said as soon as both are read
             for key in original(self, sequence[1], True):
                 if not key.key.startswith("alt+"):
                     key = events.Key(f"alt+{key.key}", key.character)
