@@ -21,11 +21,12 @@ def _open(conn) -> list[Any]:
     return sorted(outbox.rows(conn, states=("failed", "conflict")), key=lambda r: r.key)
 
 
-def _describe(t: Any, row: Any) -> list[str]:
+def _describe(t: Any, conn, row: Any) -> list[str]:
     from alin_tui.ui.text import clean, server_words
+    from alin_tui.ui.views import operation_words
 
     result = row.result or {}
-    name = t(f"operation.{row.name}")
+    name = operation_words(t, conn, row.name, row.args)
     if row.state != "conflict":
         return [t("attention.refused", name=name, message=server_words(t, result))]
     mine = row.args.get("fields", {})
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace, settings: Any, t: Any) -> int:
     try:
         rows = _open(conn)
         if args.attention_command == "list":
-            return _list(args, rows, t)
+            return _list(args, conn, rows, t)
         wanted = next((r for r in rows if r.key == args.number), None)
         if wanted is None:
             print(
@@ -80,7 +81,7 @@ def run(args: argparse.Namespace, settings: Any, t: Any) -> int:
         conn.close()
 
 
-def _list(args: argparse.Namespace, rows: list[Any], t: Any) -> int:
+def _list(args: argparse.Namespace, conn, rows: list[Any], t: Any) -> int:
     if args.json:
         from alin_tui.ui.text import server_words
 
@@ -102,7 +103,7 @@ def _list(args: argparse.Namespace, rows: list[Any], t: Any) -> int:
         print(t("attention.none"))
         return EXIT_OK
     for row in rows:
-        first, *rest = _describe(t, row)
+        first, *rest = _describe(t, conn, row)
         print(t("attention.cli_item", number=row.key, text=first))
         for line in rest:
             print("   " + line)

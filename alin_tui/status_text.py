@@ -26,6 +26,7 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
         applicant_name,
         application_rows,
         document_rows,
+        operation_words,
         overview,
         read_screen_model,
         sync_line,
@@ -103,7 +104,7 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
         )
     yield t("status_text.sync", line=text)
     for row in refused:  # each refusal in words: the operation and why
-        operation = t(f"operation.{row.name}")
+        operation = operation_words(t, conn, row.name, row.args)
         yield "  - " + t(
             "status_text.refused", operation=operation, reason=server_words(t, row.result or {})
         )

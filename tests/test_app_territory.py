@@ -179,7 +179,7 @@ async def test_a_server_refusal_reads_in_english_in_the_english_app(store_of) ->
         english.startswith("This unique number matches no demand") and "nur_unknown" not in english
     )
     missing = {"code": "dossier_incomplete", "message": "…", "missing": ["a", "b"]}
-    assert "2 document(s)" in server_words(Translator("en"), missing)
+    assert "2 documents" in server_words(Translator("en"), missing)
     assert (
         server_words(Translator("en"), {"code": "brand_new"})
         == "The server refused this operation."

@@ -19,14 +19,18 @@ def test_a_conflict_and_a_refusal_listed_then_settled(sandbox, tmp_path: Path) -
     cli = Cli(tmp_path / "data", sandbox.url)
     assert cli.login("complet").returncode == 0
     assert cli.run("sync", "--once").returncode == 0
+    outside = json.loads(cli.run("offers", "search", "bobigny", "--json", "--limit", "1").stdout)[0]
     db = connect(_store(cli))
     with outbox.durable(db):  # a change made on a version the national file has since passed
         outbox.enqueue(db, "demand.update", {"fields": {"phone": "0611223344"}}, base_version=0)
         outbox.enqueue(db, "demand.renew", {})  # too early: refused
+        # queued past the local check (an older version of the app): refused by the server
+        outbox.enqueue(db, "application.create", {"offer_id": outside["id"]})
     db.close()
     assert cli.run("sync", "--once").returncode == 3
     status = cli.run("status").stdout
-    assert "À voir : 2 refus ou conflits ; « alin-tui attention list »" in status
+    assert "À voir : 3 refus ou conflits ; « alin-tui attention list »" in status
+    assert "Candidater (" in status and outside["reference"] in status  # the offer, named
 
     listed = cli.run("attention", "list")
     assert listed.returncode == 0, listed.stderr
@@ -35,15 +39,18 @@ def test_a_conflict_and_a_refusal_listed_then_settled(sandbox, tmp_path: Path) -
     assert "demand." not in text and "conflict" not in text  # words, not codes
     items = json.loads(cli.run("attention", "list", "--json").stdout)
     conflict = next(i for i in items if i["kind"] == "conflict")
-    refusal = next(i for i in items if i["kind"] == "refused")
+    refusal = next(i for i in items if i["kind"] == "refused" and i["operation"] == "demand.renew")
+    assert outside["reference"] in text  # the refused application names its offer
     assert conflict["mine"] == {"phone": "0611223344"}
 
     r = cli.run("attention", "keep-mine", str(refusal["number"]))
     assert r.returncode == 1 and "pas un conflit" in r.stderr
     r = cli.run("attention", "keep-mine", str(conflict["number"]))
     assert r.returncode == 0 and "prochaine synchronisation" in r.stdout
-    r = cli.run("attention", "ok", str(refusal["number"]))
-    assert r.returncode == 0 and "lu" in r.stdout
+    for item in items:
+        if item["kind"] == "refused":
+            r = cli.run("attention", "ok", str(item["number"]))
+            assert r.returncode == 0 and "lu" in r.stdout
     assert cli.run("attention", "ok", "999").returncode == 1
     assert cli.run("sync", "--once").returncode == 0  # my values, sent again on the new version
     assert cli.status()["sync"]["pending"] == 0

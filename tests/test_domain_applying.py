@@ -103,4 +103,4 @@ def test_dossier_incomplete_lists_the_blocking_slots() -> None:
         )
     )
     assert r.code == "dossier_incomplete" and r.missing == ("s1", "s2")
-    assert "2 pièce(s)" in r.message
+    assert "2 pièces à fournir" in r.message

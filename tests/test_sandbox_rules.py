@@ -309,7 +309,7 @@ def test_alin_refusals(api) -> None:
         "pj-demo-2-tax_notice",
     }
     # PROTOCOL v3: the message is words, no slot id; `missing` keeps the ids
-    assert "4 pièce(s)" in r["message"] and "pj-" not in r["message"]
+    assert "4 pièces à fournir" in r["message"] and "pj-" not in r["message"]
     assert (
         code(
             api.one("complet", "alin", "application.create", {"offer_id": _closed_offer(api, "69")})

@@ -93,7 +93,7 @@ def refusals(
         out.append(
             Refusal(
                 "dossier_incomplete",
-                f"Dossier incomplet sur le fichier national : {len(ids)} pièce(s) "
+                f"Dossier incomplet sur le fichier national : {_pieces(len(ids))} "
                 "à fournir ou à remplacer.",
                 ids,
             )
@@ -108,11 +108,15 @@ def refusals(
         out.append(
             Refusal(
                 "application_limit",
-                f"Vous avez déjà {active} candidature(s) en cours "
+                f"Vous avez déjà {active} candidature{'s' if active > 1 else ''} en cours "
                 f"(maximum {max_applications}) : retirez-en une pour candidater.",
             )
         )
     return out
+
+
+def _pieces(n: int) -> str:
+    return f"{n} pièce" if n < 2 else f"{n} pièces"
 
 
 def out_of_territory(number: str | None, offer_department: str | None) -> Refusal:

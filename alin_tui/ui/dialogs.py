@@ -242,9 +242,16 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
     AttentionDialog .buttons { margin-top: 0; margin-bottom: 1; }
     """
 
-    def __init__(self, t: Translator, rows: list[Any], files: list[dict] | None = None) -> None:
+    def __init__(
+        self,
+        t: Translator,
+        rows: list[Any],
+        files: list[dict] | None = None,
+        names: dict[int, str] | None = None,
+    ) -> None:
         super().__init__(t)
         self.rows = rows
+        self.names = names or {}  # each row's operation in words, naming its offer
         self.files = files or []  # documents the drop folder refused, not yet read about
 
     def compose(self) -> ComposeResult:
@@ -266,7 +273,8 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
                 if row.state == "conflict":
                     mine = row.args.get("fields", {})
                     server = result.get("server_value") or {}
-                    lines = [t("attention.conflict", name=t(f"operation.{row.name}"))]
+                    name = self.names.get(row.key) or t(f"operation.{row.name}")
+                    lines = [t("attention.conflict", name=name)]
                     for key, value in mine.items():
                         lines.append(
                             t(
@@ -290,7 +298,7 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
                         Text(
                             t(
                                 "attention.refused",
-                                name=t(f"operation.{row.name}"),
+                                name=self.names.get(row.key) or t(f"operation.{row.name}"),
                                 message=server_words(t, result),
                             )
                         ),

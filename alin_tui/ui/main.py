@@ -348,7 +348,8 @@ class MainScreen(Screen[None]):
             else:
                 self.run_action_now(lambda: actions.acknowledge(self.conn, row.key), None)
 
-        self.app.push_screen(AttentionDialog(self.t, rows, files), done)
+        names = {r.key: views.operation_words(self.t, self.conn, r.name, r.args) for r in rows}
+        self.app.push_screen(AttentionDialog(self.t, rows, files, names), done)
 
     def action_renew(self) -> None:
         """Renewing is an official act on the national file: a walkthrough first (the household,

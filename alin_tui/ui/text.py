@@ -49,5 +49,5 @@ def server_words(t, result: dict) -> str:
         return message
     code = str(result.get("code") or "")
     key = f"server_refusal.{code}"
-    words = t(key, count=len(result.get("missing") or []))
+    words = t.count(key, len(result.get("missing") or []))
     return words if words != key else message or t("server_refusal.other")

@@ -753,6 +753,17 @@ def eligibility_text(t: Translator, e: eligibility.Eligibility) -> str:
     return text
 
 
+def operation_words(t: Translator, conn: sqlite3.Connection, name: str, args: dict) -> str:
+    """A queued change named for people: « Candidater (T3 à Villeurbanne, … (réf. …)) » when it
+    is about an offer, else the operation alone."""
+    words = t(f"operation.{name}")
+    offer_id = args.get("offer_id") if isinstance(args, dict) else None
+    offer = offer_store.get(conn, offer_id) if isinstance(offer_id, str) else None
+    if offer is None:
+        return words
+    return t("attention.operation_on", operation=words, what=offer_title(t, offer))
+
+
 def offer_title(t: Translator, o: dict[str, Any] | None) -> str:
     """An offer named as people name it: commune, type, rent with charges, reference."""
     if o is None:
