@@ -577,7 +577,20 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     settings = load_settings(args)
     t = translator(args, settings)
     db = _store(settings, t)
-    return _outcome(actions.withdraw(db, args.application_id), "application", db, t)
+    from alin_tui.store import applicant
+
+    named = actions.application_named(db, args.application_id)  # an id, or its offer's reference
+    offer_id = (applicant.load(db).applications.get(named) or {}).get("offer_id") or named
+    outcome = actions.withdraw(db, named)
+    code = _outcome(outcome, "application", db, t)
+    if outcome.queued is not None or outcome.dropped:
+        from alin_tui.store import offers as offer_store
+        from alin_tui.ui.views import offer_title
+
+        offer = offer_store.get(db, offer_id)
+        if offer is not None:
+            print(t("cli_msg.applied_to", offer=offer_title(t, offer)))
+    return code
 
 
 def _outcome(outcome, what: str, db, t, *, offer: tuple[str, int] | None = None) -> int:

@@ -81,7 +81,10 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
     else:
         yield t("status_text.applications", count=len(apps))
         for app in apps:
-            line = t("status_text.application", offer=app.offer.plain, status=app.status.plain)
+            offer = app.offer.plain
+            if app.reference.plain not in ("", "—"):  # the reference to give `withdraw`
+                offer += t("candidatures.reference_after", reference=app.reference.plain)
+            line = t("status_text.application", offer=offer, status=app.status.plain)
             rank = app.rank.plain.strip()
             if rank and rank != "—":
                 line += " " + t("status_text.rank", rank=rank)

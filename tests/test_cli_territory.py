@@ -37,6 +37,13 @@ def test_apply_refuses_an_offer_outside_the_demands_territory_locally(sandbox, t
     assert cli.status()["sync"]["pending"] == 1
     r = cli.run("apply", "AL00-0000-000000")
     assert r.returncode == 1 and "référence" in r.stderr
+    assert cli.run("sync", "--once").returncode == 0
+    assert inside["reference"] in cli.run("status").stdout  # what to give `withdraw`
+    r = cli.run("withdraw", inside["reference"])  # by the offer's reference, as shown
+    assert r.returncode == 0, r.stderr
+    assert inside["commune"] in r.stdout
+    r = cli.run("withdraw", "AL00-0000-000000")
+    assert r.returncode == 1 and "référence de son offre" in r.stderr
 
 
 def test_in_territory_is_null_without_a_demand_number(sandbox, tmp_path: Path):

@@ -51,6 +51,24 @@ def apply(
         return Outcome(queued=outbox.enqueue(conn, "application.create", {"offer_id": offer_id}))
 
 
+def application_named(conn: sqlite3.Connection, typed: str) -> str:
+    """The application a user names: its id, or its offer's id or reference (« AL69-2611-… »,
+    as `status` and the app show it) when exactly one open application is to that offer;
+    else `typed` as it is (and `withdraw` says it is unknown)."""
+    shown = applicant.load(conn)
+    if typed in shown.applications:
+        return typed
+    offer_id = offer_store.id_of(conn, typed)
+    if offer_id is None:
+        return typed
+    open_ = [
+        i
+        for i, v in shown.applications.items()
+        if v.get("offer_id") == offer_id and v.get("status") in applying.OPEN_STATUSES
+    ]
+    return open_[0] if len(open_) == 1 else offer_id
+
+
 def withdraw(conn: sqlite3.Connection, application_id: str) -> Outcome:
     """Queue `application.withdraw`. A creation still queued and never sent is dropped instead;
     one sent whose answer has not come back is withdrawn once it exists (a local reference to
