@@ -31,7 +31,8 @@ def test_apply_refuses_an_offer_outside_the_demands_territory_locally(sandbox, t
     assert cli.status()["sync"]["pending"] == 0  # nothing queued
 
     inside = by_department["69"]
-    r = cli.run("apply", inside["reference"].lower())  # the reference shown, any case
+    spaced = inside["reference"].lower().replace("-", " ")
+    r = cli.run("apply", f" {spaced} ")  # the reference shown, any case, spaces for dashes
     assert r.returncode == 0, r.stderr
     assert inside["reference"] in r.stdout and inside["commune"] in r.stdout  # named, in words
     assert cli.status()["sync"]["pending"] == 1

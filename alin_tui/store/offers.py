@@ -122,10 +122,15 @@ def id_of(conn: sqlite3.Connection, typed: str) -> str | None:
     typed = typed.strip()
     if conn.execute("SELECT 1 FROM offers WHERE id = ?", (typed,)).fetchone():
         return typed
-    rows = conn.execute(
-        "SELECT id FROM offers WHERE reference = ? COLLATE NOCASE LIMIT 2", (typed,)
-    ).fetchall()
-    return rows[0][0] if len(rows) == 1 else None
+    import re
+
+    for form in dict.fromkeys([typed, re.sub(r"[\s./]+", "-", typed)]):  # « AL69 2611 003477 »
+        rows = conn.execute(
+            "SELECT id FROM offers WHERE reference = ? COLLATE NOCASE LIMIT 2", (form,)
+        ).fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
