@@ -82,7 +82,7 @@ def _acceptable_offer(conn: sqlite3.Connection) -> str:
 
 def _drop(conn: sqlite3.Connection, key: int) -> None:
     with outbox.durable(conn):
-        if not outbox.drop_unsent(conn, key):
+        if not outbox.delete_unsent(conn, key):
             raise RuntimeError(f"queued row {key} not found")
 
 
