@@ -470,3 +470,22 @@ async def test_the_file_picker_names_no_temporary_path(tmp_path) -> None:
         text = " ".join(screen_text(app).split())
         assert "Seuls les fichiers du dossier de dépôt de la démonstration peuvent" in text
         assert str(folder.path) not in text and "/tmp" not in text
+
+
+async def test_a_visit_that_will_not_close_does_not_stop_the_kiosk(tmp_path, monkeypatch) -> None:
+    """Its sandbox refusing to stop (or a file refusing to go) leaves the kiosk running: the
+    welcome comes back and the next visitor can start; the kiosk folder goes when it ends."""
+    app, folder = _app(tmp_path)
+    monkeypatch.setattr(app.visits, "close", lambda visit: (_ for _ in ()).throw(OSError(5, "EIO")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await _wait(pilot, lambda: _shown(app))
+        await app.end_visit()
+        assert app.is_running and "Bienvenue" in screen_text(app)
+        assert len(app._unclosed) == 1
+        monkeypatch.undo()
+        await pilot.press("3")
+        await _wait(pilot, lambda: _shown(app))
+    assert app._unclosed == []  # closed on the way out
+    folder.close()
+    assert not folder.path.exists()

@@ -247,6 +247,7 @@ class KioskApp(AlinApp):
         self._ending = False
         self._visit_being_ended: Any = None
         self._waiting_situation: int | None = None  # chosen while the last visit was wiped
+        self._unclosed: list[Any] = []  # visits whose closing failed: tried again at the end
         self._main_screen: Screen | None = None
         self.last_reset_seconds: float | None = None  # how long the last wipe took
         table = self._bindings.key_to_bindings
@@ -496,9 +497,15 @@ class KioskApp(AlinApp):
             self._prepare_visit(waiting)
 
     def _wipe_visit(self, visit: Any, sync_thread: Any) -> None:
+        """Never raises: a visit that could not be closed whole (its sandbox would not stop, a
+        file would not go) must not stop the kiosk; the kiosk folder, this visit's included,
+        is wiped when the kiosk ends, and by the next kiosk if this one is killed."""
         if sync_thread is not None:
             sync_thread.join(timeout=5.0)  # a cycle under way finishes its write
-        self.visits.close(visit)
+        try:
+            self.visits.close(visit)
+        except Exception:  # noqa: BLE001 - tried again when the kiosk ends
+            self._unclosed.append(visit)
 
     def _release_visit_memory(self) -> None:
         """Let go of what the visit's closed screens are still held by, so that visits in a row
@@ -522,7 +529,9 @@ class KioskApp(AlinApp):
     def on_unmount(self) -> None:
         super().on_unmount()
         self._db = None
-        for visit in (self._visit, self._visit_being_ended):
+        for visit in (self._visit, self._visit_being_ended, *self._unclosed):
             if visit is not None:
-                self.visits.close(visit)
+                with contextlib.suppress(Exception):  # the kiosk folder goes anyway
+                    self.visits.close(visit)
         self._visit = self._visit_being_ended = None
+        self._unclosed.clear()
