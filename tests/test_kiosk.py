@@ -52,6 +52,17 @@ def _shown(app) -> bool:
     return isinstance(app.screen, MainScreen) and app.screen.is_mounted
 
 
+def _slow_wipe(app, seconds: float) -> None:
+    """Each visit's wipe takes `seconds` longer (a slow disk)."""
+    wipe = app._wipe_visit
+
+    def slow(visit, thread) -> None:
+        time.sleep(seconds)
+        wipe(visit, thread)
+
+    app._wipe_visit = slow
+
+
 def _files(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*")} if root.exists() else set()
 
@@ -155,13 +166,7 @@ async def test_a_situation_chosen_while_the_last_visit_is_wiped_opens_after_it(t
     opens once the last visit's files are gone; the reset never freezes the screen."""
 
     app, folder = _app(tmp_path)
-    wiped = app._wipe_visit
-
-    def slow_wipe(visit, thread):  # a slow disk: the wipe takes a second
-        time.sleep(1.0)
-        wiped(visit, thread)
-
-    app._wipe_visit = slow_wipe
+    _slow_wipe(app, 1.0)  # a slow disk
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("3")
         await _wait(pilot, lambda: _shown(app))
@@ -179,13 +184,7 @@ async def test_a_situation_chosen_while_the_last_visit_is_wiped_opens_after_it(t
 
 async def test_the_kiosk_closing_during_a_reset_leaves_no_file(tmp_path) -> None:
     app, folder = _app(tmp_path, kiosk_idle_seconds=10)
-    wiped = app._wipe_visit
-
-    def slow_wipe(visit, thread):
-        time.sleep(0.5)
-        wiped(visit, thread)
-
-    app._wipe_visit = slow_wipe
+    _slow_wipe(app, 0.5)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("1")
         await _wait(pilot, lambda: _shown(app))
