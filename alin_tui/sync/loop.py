@@ -154,8 +154,7 @@ class SyncLoop:
         except OSError:
             return  # no folder to watch: files are still taken in at each cycle
         except Exception:  # noqa: BLE001 - watchfiles cannot name a file (not UTF-8): look
-            self.wake()  # at the folder ourselves, names taken as bytes
-            self._poll(folder)
+            self._poll(folder)  # at the folder ourselves, names taken as bytes
 
     def _poll(self, folder) -> None:
         """Look at the drop folder every second and wake the loop when what it holds changes
@@ -174,6 +173,7 @@ class SyncLoop:
                 return None
 
         last = listing()
+        self.wake()  # a cycle after this first look: what came meanwhile is taken in
         while not self._stop.wait(1.0):
             now = listing()
             if now != last:
