@@ -791,13 +791,9 @@ def cmd_app(args: argparse.Namespace) -> int:
                     session=session,
                     drop_folder=settings.drop_folder,
                     staging=settings.staging,
-                    lang=settings.lang,
-                    max_applications=settings.max_applications,
-                    renewal_window_days=settings.renewal_window_days,
                     theme=theme,
-                    low_bandwidth=settings.low_bandwidth,
-                    keymap=dict(settings.keymap),
                     profile=settings.profile,
+                    **settings.app_options(),
                     profiles=tuple(profiles.names(settings.data_dir)),
                 )
                 result = app.run(mouse=mouse)

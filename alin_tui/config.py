@@ -230,6 +230,17 @@ class Settings(BaseSettings):
 
     # --- derived paths ---------------------------------------------------------------------
 
+    def app_options(self) -> dict[str, Any]:
+        """What the full-screen app takes from the settings (the command line and the kiosk
+        open it alike)."""
+        return {
+            "lang": self.lang,
+            "max_applications": self.max_applications,
+            "renewal_window_days": self.renewal_window_days,
+            "low_bandwidth": self.low_bandwidth,
+            "keymap": dict(self.keymap),
+        }
+
     @property
     def profile_dir(self) -> Path:
         return self.data_dir / "profiles" / self.profile

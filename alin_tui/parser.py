@@ -130,6 +130,20 @@ def _group(parent: argparse.ArgumentParser, dest: str, t) -> Callable:
     return child
 
 
+def _address(p: argparse.ArgumentParser, t, command: str, *, port: int) -> None:
+    """`--host` (loopback by default) and `--port` of a command that serves over HTTP."""
+    p.add_argument(
+        "--host", default="127.0.0.1", metavar=_m(t, "HOST"), help=t(f"cli.{command}_host")
+    )
+    p.add_argument(
+        "--port",
+        type=_whole(t, 1, 65535, "cli.bad_port"),
+        default=port,
+        metavar=_m(t, "N"),
+        help=t(f"cli.{command}_port"),
+    )
+
+
 def build_parser(t=None) -> argparse.ArgumentParser:
     """The whole command line, its help in the language of `t` (a Translator)."""
     if t is None:
@@ -152,16 +166,7 @@ def build_parser(t=None) -> argparse.ArgumentParser:
         return p
 
     serve = command("serve", "cli.serve", formatter_class=raw, epilog=_accounts_epilog(t))
-    serve.add_argument(
-        "--host", default="127.0.0.1", metavar=_m(t, "HOST"), help=t("cli.serve_host")
-    )
-    serve.add_argument(
-        "--port",
-        type=_whole(t, 1, 65535, "cli.bad_port"),
-        default=8765,
-        metavar=_m(t, "N"),
-        help=t("cli.serve_port"),
-    )
+    _address(serve, t, "serve", port=8765)
     serve.add_argument("--db", metavar=_m(t, "PATH"), help=t("cli.serve_db"))
     serve.add_argument(
         "--seed", type=_whole(t), default=1, metavar=_m(t, "N"), help=t("cli.serve_seed")
@@ -182,14 +187,7 @@ def build_parser(t=None) -> argparse.ArgumentParser:
     )
 
     web = command("web", "cli.web")
-    web.add_argument("--host", default="127.0.0.1", metavar=_m(t, "HOST"), help=t("cli.web_host"))
-    web.add_argument(
-        "--port",
-        type=_whole(t, 1, 65535, "cli.bad_port"),
-        default=8000,
-        metavar=_m(t, "N"),
-        help=t("cli.web_port"),
-    )
+    _address(web, t, "web", port=8000)
     web.add_argument(
         "--no-kiosk", dest="kiosk", action="store_false", default=True, help=t("cli.web_no_kiosk")
     )

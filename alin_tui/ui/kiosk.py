@@ -226,15 +226,7 @@ class KioskApp(AlinApp):
         theme: str | None = None,
         web: bool = False,
     ) -> None:
-        super().__init__(
-            None,
-            lang=settings.lang,
-            max_applications=settings.max_applications,
-            renewal_window_days=settings.renewal_window_days,
-            theme=theme,
-            low_bandwidth=settings.low_bandwidth,
-            keymap=dict(settings.keymap),
-        )
+        super().__init__(None, theme=theme, **settings.app_options())
         self.visits = visits  # opens and closes visits (`alin_tui.kiosk.Visits`)
         self.web = web
         self.idle_seconds = settings.kiosk_idle_seconds
