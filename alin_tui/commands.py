@@ -353,7 +353,7 @@ def _new_offers(settings, t) -> str | None:
     """The saved searches with offers arrived since they were last announced (by the app or
     here), in words, each announced once; None when there is none."""
     from alin_tui.store import saved
-    from alin_tui.ui.text import clean
+    from alin_tui.ui.views import announced_text
 
     conn = _store(settings, t)
     try:
@@ -362,11 +362,7 @@ def _new_offers(settings, t) -> str | None:
         return None
     finally:
         conn.close()
-    if not announced:
-        return None
-    return t("saved.notify_separator").join(
-        t("saved.notify_one", name=clean(name), count=t.number(count)) for name, count in announced
-    )
+    return announced_text(t, announced) if announced else None
 
 
 def _worse(a: int, b: int) -> int:
@@ -558,10 +554,18 @@ def cmd_apply(args: argparse.Namespace) -> int:
     fault("after_outbox_commit")
     code = _outcome(outcome, "offer", db, t, offer=(offer_id, settings.max_applications))
     if outcome.queued is not None:
-        from alin_tui.ui.views import offer_title
-
-        print(t("cli_msg.applied_to", offer=offer_title(t, offer_store.get(db, offer_id))))
+        _say_offer(db, t, offer_id)
     return code
+
+
+def _say_offer(db, t, offer_id: str) -> None:
+    """The offer a queued change is about, named as on screen."""
+    from alin_tui.store import offers as offer_store
+    from alin_tui.ui.views import offer_title
+
+    offer = offer_store.get(db, offer_id)
+    if offer is not None:
+        print(t("cli_msg.applied_to", offer=offer_title(t, offer)))
 
 
 def cmd_attention(args: argparse.Namespace) -> int:
@@ -584,12 +588,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     outcome = actions.withdraw(db, named)
     code = _outcome(outcome, "application", db, t)
     if outcome.queued is not None or outcome.dropped:
-        from alin_tui.store import offers as offer_store
-        from alin_tui.ui.views import offer_title
-
-        offer = offer_store.get(db, offer_id)
-        if offer is not None:
-            print(t("cli_msg.applied_to", offer=offer_title(t, offer)))
+        _say_offer(db, t, offer_id)
     return code
 
 

@@ -764,6 +764,13 @@ def operation_words(t: Translator, conn: sqlite3.Connection, name: str, args: di
     return t("attention.operation_on", operation=words, what=offer_title(t, offer))
 
 
+def announced_text(t: Translator, announced: list[tuple[str, int]]) -> str:
+    """Saved searches with new offers, as announced after a sync: « lyon (2), t3 paris (1) »."""
+    return t("saved.notify_separator").join(
+        t("saved.notify_one", name=clean(name), count=t.number(count)) for name, count in announced
+    )
+
+
 def offer_title(t: Translator, o: dict[str, Any] | None) -> str:
     """An offer named as people name it: commune, type, rent with charges, reference."""
     if o is None:

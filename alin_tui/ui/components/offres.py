@@ -504,10 +504,7 @@ class OffresPane(Vertical):
     def _alerted(self, generation: int, total: int, announced: list[tuple[str, int]]) -> None:
         if announced:
             t = self.t
-            searches = t("saved.notify_separator").join(
-                t("saved.notify_one", name=clean(name), count=t.number(count))
-                for name, count in announced
-            )
+            searches = views.announced_text(t, announced)
             key = self._key_shown("searches-open", "n")
             self.notify(t("saved.notify", searches=searches, shortcut=key), timeout=10)
         if generation == self._alerts_generation:
