@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
 
-from alin_tui.exits import EXIT_OK, EXIT_USAGE
+from alin_tui.exits import EXIT_OK, UsageError
 
 
 def _open(conn) -> list[Any]:
@@ -22,27 +21,13 @@ def _open(conn) -> list[Any]:
 
 
 def _describe(t: Any, conn, row: Any) -> list[str]:
-    from alin_tui.ui.text import clean, server_words
-    from alin_tui.ui.views import operation_words
+    from alin_tui.ui.text import server_words
+    from alin_tui.ui.views import conflict_lines, operation_words
 
-    result = row.result or {}
     name = operation_words(t, conn, row.name, row.args)
     if row.state != "conflict":
-        return [t("attention.refused", name=name, message=server_words(t, result))]
-    mine = row.args.get("fields", {})
-    theirs = result.get("server_value") or {}
-    lines = [t("attention.conflict_cli", name=name)]
-    for key, value in mine.items():
-        lines.append(
-            "  "
-            + t(
-                "attention.both",
-                field=t(f"contact.{key}"),
-                mine=clean(value),
-                theirs=clean(theirs.get(key)),
-            )
-        )
-    return lines
+        return [t("attention.refused", name=name, message=server_words(t, row.result or {}))]
+    return [t("attention.conflict_cli", name=name), *("  " + x for x in conflict_lines(t, row))]
 
 
 def run(args: argparse.Namespace, settings: Any, t: Any) -> int:
@@ -56,18 +41,10 @@ def run(args: argparse.Namespace, settings: Any, t: Any) -> int:
             return _list(args, conn, rows, t)
         wanted = next((r for r in rows if r.key == args.number), None)
         if wanted is None:
-            print(
-                t("cli_msg.prefix", message=t("attention.cli_unknown", number=args.number)),
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
+            raise UsageError(t("attention.cli_unknown", number=args.number))
         if args.attention_command == "keep-mine":
             if wanted.state != "conflict":
-                print(
-                    t("cli_msg.prefix", message=t("attention.cli_not_conflict", number=wanted.key)),
-                    file=sys.stderr,
-                )
-                return EXIT_USAGE
+                raise UsageError(t("attention.cli_not_conflict", number=wanted.key))
             actions.keep_mine(conn, wanted.key)
             print(t("attention.cli_kept_mine", number=wanted.key))
         else:

@@ -271,19 +271,10 @@ class AttentionDialog(Dialog[tuple[str, Any] | None]):
             for index, row in enumerate(self.rows):
                 result = row.result or {}
                 if row.state == "conflict":
-                    mine = row.args.get("fields", {})
-                    server = result.get("server_value") or {}
+                    from alin_tui.ui.views import conflict_lines
+
                     name = self.names.get(row.key) or t(f"operation.{row.name}")
-                    lines = [t("attention.conflict", name=name)]
-                    for key, value in mine.items():
-                        lines.append(
-                            t(
-                                "attention.both",
-                                field=t(f"contact.{key}"),
-                                mine=clean(value),
-                                theirs=clean(server.get(key)),
-                            )
-                        )
+                    lines = [t("attention.conflict", name=name), *conflict_lines(t, row)]
                     yield Static(Text("\n".join(lines)), classes="item")
                     with Horizontal(classes="buttons"):
                         yield Button(

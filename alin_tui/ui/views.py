@@ -764,6 +764,20 @@ def operation_words(t: Translator, conn: sqlite3.Connection, name: str, args: di
     return t("attention.operation_on", operation=words, what=offer_title(t, offer))
 
 
+def conflict_lines(t: Translator, row: Any) -> list[str]:
+    """A conflict's fields, each with the user's value and the national file's."""
+    theirs = (row.result or {}).get("server_value") or {}
+    return [
+        t(
+            "attention.both",
+            field=t(f"contact.{key}"),
+            mine=clean(value),
+            theirs=clean(theirs.get(key)),
+        )
+        for key, value in row.args.get("fields", {}).items()
+    ]
+
+
 def announced_text(t: Translator, announced: list[tuple[str, int]]) -> str:
     """Saved searches with new offers, as announced after a sync: « lyon (2), t3 paris (1) »."""
     return t("saved.notify_separator").join(
