@@ -271,3 +271,30 @@ async def test_esc_and_enter_read_as_one_key_leave_the_search_and_open_the_offer
         app.post_message(events.Key("alt+enter", "\r"))  # Esc and Entrée in one read
         await settle(app, pilot)
         assert isinstance(app.screen, OfferScreen)
+
+
+async def test_arrows_typed_before_the_search_answers_count_from_the_top_of_its_results(
+    store_of, monkeypatch
+) -> None:
+    """`/`, a word, Esc, ↓ ↓ in one burst: the count of the new search comes after the arrows
+    (here a slow disk holds it back), and must not send the cursor back to the top (both
+    arrows were lost)."""
+    import time
+
+    from alin_tui.store import offers as offer_store
+
+    count = offer_store.query_count
+
+    def slow_count(*args, **kwargs):
+        time.sleep(0.3)
+        return count(*args, **kwargs)
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr(offer_store, "query_count", slow_count)
+        burst(app, "3", "slash", "l", "escape", "down", "down")
+        await settle(app, pilot)
+        offers = app.screen.query_one(OfferList)
+        assert offers.source.total > 2 and offers.cursor == 2
+        assert app.screen.query_one(SearchInput).value == "l"

@@ -160,9 +160,18 @@ class OfferList(ScrollView, can_focus=True):
 
     # --- data -------------------------------------------------------------------------------
 
+    def start_over(self) -> None:
+        """A new search is on its way: the cursor goes to the top now, so that keys typed before
+        its results come (Esc then ↓ ↓, at once) count from the top of the new list."""
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._announce()
+        self.refresh()
+
     def set_source(self, source: OfferSource, *, keep: bool) -> None:
         """Show `source`. With `keep`, the offer under the cursor stays under it, on the same
-        line of the screen (a refresh); without, the list starts again at its top (a new search)."""
+        line of the screen (a refresh); without (a new search, after `start_over`), the cursor
+        stays on its row from the top: where the keys typed meanwhile have taken it."""
         line_on_screen = self.cursor - int(self.scroll_y)
         self.source = source
         self._pages.clear()
@@ -170,12 +179,9 @@ class OfferList(ScrollView, can_focus=True):
         # draw a horizontal bar, repainted at every key (and one row fewer shown).
         self.virtual_size = Size(self.scrollable_content_region.width, source.total)
         position = source.position(self.cursor_id) if keep and self.cursor_id else None
-        if position is None:
-            index = min(self.cursor, max(0, source.total - 1)) if keep else 0
-        else:
-            index = position
+        index = min(self.cursor, max(0, source.total - 1)) if position is None else position
         self.cursor = index
-        top = max(0, index - line_on_screen) if keep else 0
+        top = max(0, index - line_on_screen)
         self.scroll_to(y=top, animate=False, immediate=True)
         self._announce()
         self.refresh()

@@ -216,6 +216,8 @@ class OffresPane(Vertical):
             self.check_alerts(notify=False)
 
     def reload(self, *, keep: bool) -> None:
+        if not keep:
+            self.list.start_over()
         self._generation += 1
         self._count(self._generation, self.query(), keep)
 
