@@ -82,3 +82,32 @@ def test_no_server_error_and_every_answer_fits_the_schema(case, tokens) -> None:
     if case.path.startswith("/sne/v1/uploads") and case.method != "OPTIONS":
         case.headers = {**(case.headers or {}), "Tus-Resumable": "1.0.0"}
     case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        # Found by a schemathesis run: metadata whose one key has no value is valid tus.
+        ("POST", "/sne/v1/uploads", {"Upload-Length": "4", "Upload-Metadata": "0V"}),
+        ("POST", "/sne/v1/uploads", {"Upload-Length": "0"}),
+    ],
+)
+def test_a_created_upload_answers_with_no_body_as_documented(
+    api_schema, tokens, method, path, headers
+) -> None:
+    case = api_schema[path][method].Case(headers={**headers, "Tus-Resumable": "1.0.0"})
+    response = case.call_and_validate(
+        headers={"Authorization": f"Bearer {tokens['user']}"}, checks=CHECKS
+    )
+    assert response.status_code == 201
+    assert response.content == b""
+    (location,) = response.headers["location"]
+    head = api_schema["/sne/v1/uploads/{upload_id}"]["HEAD"].Case(
+        path_parameters={"upload_id": location.rsplit("/", 1)[1]},
+        headers={"Tus-Resumable": "1.0.0"},
+    )
+    answer = head.call_and_validate(
+        headers={"Authorization": f"Bearer {tokens['user']}"}, checks=CHECKS
+    )
+    assert answer.status_code == 200
+    assert answer.headers["upload-offset"] == ["0"]

@@ -72,11 +72,28 @@ def parse_metadata(text: str) -> dict[str, str]:
     return out
 
 
+def _no_body(description: str, *headers: str) -> dict:
+    """An answer with no body (tus): documented with its headers and no content, so that the
+    schema does not promise JSON the server never sends."""
+    return {
+        "description": description,
+        "content": {},
+        "headers": {name: {"schema": {"type": "string"}} for name in headers},
+    }
+
+
 @router.post(
     "",
     status_code=201,
+    response_class=Response,
     summary="Crée un envoi (Upload-Length, Upload-Metadata)",
-    responses={400: ERRORS[400], 401: ERRORS[401], 412: ERRORS[412], 413: ERRORS[413]},
+    responses={
+        201: _no_body("Envoi créé", "Location", "Upload-Offset", "Tus-Resumable"),
+        400: ERRORS[400],
+        401: ERRORS[401],
+        412: ERRORS[412],
+        413: ERRORS[413],
+    },
 )
 def create_upload(
     _: Tus,
@@ -143,8 +160,15 @@ def _upload(store: SandboxStore, conn, user: str, upload_id: str) -> tuple[int, 
 @router.head(
     "/{upload_id}",
     status_code=200,
+    response_class=Response,
     summary="Position d'un envoi (Upload-Offset)",
-    responses={401: ERRORS[401], 404: ERRORS[404], 410: ERRORS[410], 412: ERRORS[412]},
+    responses={
+        200: _no_body("Position de l'envoi", "Upload-Offset", "Upload-Length", "Tus-Resumable"),
+        401: ERRORS[401],
+        404: ERRORS[404],
+        410: ERRORS[410],
+        412: ERRORS[412],
+    },
 )
 def head_upload(_: Tus, user: User, upload_id: str, request: Request) -> Response:
     store = _store(request)
