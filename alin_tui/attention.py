@@ -38,13 +38,19 @@ def run(args: argparse.Namespace, settings: Any, t: Any) -> int:
     try:
         rows = _open(conn)
         if args.attention_command == "list":
-            return _list(args, conn, rows, t)
+            return _list(args, conn, rows, settings.command_line(), t)
         wanted = next((r for r in rows if r.key == args.number), None)
         if wanted is None:
             raise UsageError(t("attention.cli_unknown", number=args.number))
         if args.attention_command == "keep-mine":
             if wanted.state != "conflict":
-                raise UsageError(t("attention.cli_not_conflict", number=wanted.key))
+                raise UsageError(
+                    t(
+                        "attention.cli_not_conflict",
+                        number=wanted.key,
+                        command=settings.command_line(),
+                    )
+                )
             actions.keep_mine(conn, wanted.key)
             print(t("attention.cli_kept_mine", number=wanted.key))
         else:
@@ -58,7 +64,7 @@ def run(args: argparse.Namespace, settings: Any, t: Any) -> int:
         conn.close()
 
 
-def _list(args: argparse.Namespace, conn, rows: list[Any], t: Any) -> int:
+def _list(args: argparse.Namespace, conn, rows: list[Any], command: str, t: Any) -> int:
     if args.json:
         from alin_tui.ui.text import server_words
 
@@ -85,5 +91,5 @@ def _list(args: argparse.Namespace, conn, rows: list[Any], t: Any) -> int:
         for line in rest:
             print("   " + line)
         hint = "attention.cli_hint_conflict" if row.state == "conflict" else "attention.cli_hint"
-        print("   → " + t(hint, number=row.key))
+        print("   → " + t(hint, number=row.key, command=command))
     return EXIT_OK

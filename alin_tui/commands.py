@@ -244,14 +244,15 @@ def _error(t, message: str) -> None:
     print(t("cli_msg.prefix", message=message), file=sys.stderr)
 
 
-def sync_error_text(error, t) -> str:
-    """A sync failure in the user's language; the server's own words, when it gave some, kept."""
+def sync_error_text(error, t, command: str = "alin-tui") -> str:
+    """A sync failure in the user's language; the server's own words, when it gave some, kept;
+    `command` is how to call alin-tui on the profile, in the hint to log in again."""
     from alin_tui.sync.client import BadResponse, Offline, ServerError, Unauthorized
 
     if isinstance(error, Offline):
         return t("sync_error.offline")
     if isinstance(error, Unauthorized):
-        return t("sync_error.unauthorized")
+        return t("sync_error.unauthorized", command=command)
     if isinstance(error, ServerError) and error.status == 429:  # too many tries: say how long
         wait = int(error.retry_after or 60)
         return t("sync_error.rate_limited", seconds=wait)
@@ -277,7 +278,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             # taken cut short; another process's intake is waited for as long.
             session.intake_wait = ONCE_INTAKE_WAIT
             report = SyncLoop(session, watch=False).cycle()
-            code = _report(report, t)
+            code = _report(report, t, settings.command_line())
             _say_new_offers(report, settings, t)
             return code
         print(t("cli_msg.sync_running"), flush=True)
@@ -315,8 +316,8 @@ def _sync_all(args: argparse.Namespace) -> int:
                 report = SyncLoop(session, watch=False).cycle()
             details = io.StringIO()
             with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
-                code = _report(report, t)
-            line = _one_line(report, code, name, t)
+                code = _report(report, t, settings.command_line())
+            line = _one_line(report, code, settings, t)
             found = _new_offers(settings, t) if report.error is None else None
             if found:
                 line += " · " + t("profiles.all_new_offers", searches=found)
@@ -330,16 +331,19 @@ def _sync_all(args: argparse.Namespace) -> int:
     return worst
 
 
-def _one_line(report, code: int, name: str, t) -> str:
+def _one_line(report, code: int, settings, t) -> str:
     from alin_tui.sync.client import Unauthorized
 
     if report.error is not None:
         if isinstance(report.error, Unauthorized):
-            return t("profiles.all_not_logged_in", profile=name)
-        return t("profiles.all_error", message=sync_error_text(report.error, t))
+            return t("profiles.all_not_logged_in", command=settings.command_line())
+        return t(
+            "profiles.all_error",
+            message=sync_error_text(report.error, t, settings.command_line()),
+        )
     if code == EXIT_OK:
         return t("profiles.all_synced", **_counts(report, t))
-    return t("profiles.all_refused", profile=name)
+    return t("profiles.all_refused", command=settings.command_line())
 
 
 def _counts(report, t) -> dict[str, str]:
@@ -375,8 +379,7 @@ def _say_new_offers(report, settings, t) -> None:
         return
     found = _new_offers(settings, t)
     if found:
-        profile = "" if settings.profile == "default" else f" --profile {settings.profile}"
-        print(t("cli_msg.new_offers", searches=found, profile=profile), flush=True)
+        print(t("cli_msg.new_offers", searches=found, command=settings.command_line()), flush=True)
 
 
 def _print_cycle(event, t, settings) -> None:
@@ -391,14 +394,14 @@ def _print_cycle(event, t, settings) -> None:
             and report.error is None
         )
         if report is not None and not quiet:
-            _report(report, t)
+            _report(report, t, settings.command_line())
         if report is not None and report.changes:
             _say_new_offers(report, settings, t)
         if event.error:
             _error(t, event.error)
 
 
-def _report(report, t) -> int:
+def _report(report, t, command: str) -> int:
     dropped = report.dropped
     for item in dropped.taken:
         line = t(
@@ -435,7 +438,7 @@ def _report(report, t) -> int:
     if report.dropped.disk_full and code == EXIT_OK:
         code = EXIT_USAGE
     if report.error is not None:
-        _error(t, sync_error_text(report.error, t))
+        _error(t, sync_error_text(report.error, t, command))
         return EXIT_UNREACHABLE
     if code == EXIT_OK:
         print(t("cli_msg.synced", **_counts(report, t)))
@@ -672,7 +675,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         profiles.require(settings, t)
         others = [n for n in profiles.names(settings.data_dir) if n != settings.profile]
         if not profiles.exists(settings) and others:  # `doctor` without --profile, by habit
-            print(t("profiles.doctor_others", name=settings.profile, names=", ".join(others)))
+            print(
+                t(
+                    "profiles.doctor_others",
+                    name=settings.profile,
+                    names=", ".join(others),
+                    command=settings.command_line("default"),
+                )
+            )
     return doctor.run(args, t)
 
 

@@ -241,6 +241,23 @@ class Settings(BaseSettings):
             "keymap": dict(self.keymap),
         }
 
+    def command_line(self, profile: str | None = None) -> str:
+        """How to call alin-tui on this data folder and on `profile` (this one by default), for
+        the commands a hint tells people to type: a data folder other than the usual one is
+        named again, so that the hint acts on the same households; the default profile is not
+        named."""
+        import shlex
+
+        from alin_tui.config_paths import default_data_dir
+
+        words = ["alin-tui"]
+        if self.data_dir != default_data_dir():
+            words += ["--data-dir", str(self.data_dir)]
+        name = self.profile if profile is None else profile
+        if name != "default":
+            words += ["--profile", name]
+        return shlex.join(words)
+
     @property
     def profile_dir(self) -> Path:
         return self.data_dir / "profiles" / self.profile

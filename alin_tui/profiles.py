@@ -59,10 +59,12 @@ def require(settings, t) -> None:
     """An unknown profile is an error (exit 1) that names the existing ones."""
     if settings.profile == DEFAULT or exists(settings):
         return
-    known = names(settings.data_dir)
+    known, command = names(settings.data_dir), settings.command_line(DEFAULT)
     if known:
-        raise UsageError(t("profiles.unknown", name=settings.profile, names=", ".join(known)))
-    raise UsageError(t("profiles.unknown_none", name=settings.profile))
+        raise UsageError(
+            t("profiles.unknown", name=settings.profile, names=", ".join(known), command=command)
+        )
+    raise UsageError(t("profiles.unknown_none", name=settings.profile, command=command))
 
 
 def _private_dir(path: Path, *, ours: bool = True) -> None:
@@ -288,7 +290,11 @@ def _list(args: argparse.Namespace, settings, t) -> int:
             else t("profiles.never_synced")
         )
         table.append([name, stage, renewal, missing, synced])
-    steps = {r["name"]: _step_of(r, t) for r in rows if r["next_step"] or not r["damaged"]}
+    steps = {
+        r["name"]: _step_of(r, settings.command_line(r["name"]), t)
+        for r in rows
+        if r["next_step"] or not r["damaged"]
+    }
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     if width is not None and max(map(len, _table(table))) > width:
         for line in _cards(table, rows, steps, width, t):  # a narrow terminal: one block each
@@ -330,13 +336,13 @@ def _cards(table, rows, steps, width: int, t) -> list[str]:
     return lines
 
 
-def _step_of(row: dict[str, Any], t) -> str:
+def _step_of(row: dict[str, Any], command: str, t) -> str:
     """What to do next for a household: its dossier's next step, or, before its first sync, to
     log in or to sync."""
     if row["next_step"]:
         return _next_step_words(row["next_step"], t)
     key = "profiles.step_sync" if row["logged_in"] else "profiles.step_login"
-    return t(key, profile=row["name"])
+    return t(key, command=command)
 
 
 def _next_step_words(step: str, t) -> str:
@@ -372,7 +378,14 @@ def run(args: argparse.Namespace, settings, t) -> int:
         if exists(target):
             raise UsageError(t("profiles.exists", name=args.name))
         create(target, args.username)
-        print(t("profiles.created", name=args.name, path=target.profile_dir))
+        print(
+            t(
+                "profiles.created",
+                name=args.name,
+                path=target.profile_dir,
+                command=target.command_line(),
+            )
+        )
         return EXIT_OK
     require(target, t)
     if command == "remove":

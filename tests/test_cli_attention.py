@@ -29,12 +29,13 @@ def test_a_conflict_and_a_refusal_listed_then_settled(sandbox, tmp_path: Path) -
     db.close()
     assert cli.run("sync", "--once").returncode == 3
     status = cli.run("status").stdout
-    assert "À voir : 3 refus ou conflits ; « alin-tui attention list »" in status
+    here = f"alin-tui --data-dir {cli.data_dir}"  # the data folder named again in hints
+    assert f"À voir : 3 refus ou conflits ; « {here} attention list »" in status
     assert "Candidater (" in status and outside["reference"] in status  # the offer, named
 
     listed = cli.run("attention", "list")
     assert listed.returncode == 0, listed.stderr
-    text = listed.stdout
+    text = listed.stdout.replace(str(cli.data_dir), "DATA")
     assert "Conflit sur" in text and "0611223344" in text and "Refusé" in text
     assert "demand." not in text and "conflict" not in text  # words, not codes
     items = json.loads(cli.run("attention", "list", "--json").stdout)

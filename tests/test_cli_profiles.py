@@ -107,8 +107,9 @@ def test_a_household_never_synced_is_told_to_log_in_or_to_sync(sandbox, tmp_path
     assert r.returncode == 0, r.stderr
     table = cli.run("profiles", "list").stdout
     assert "pas encore synchronisé" in table and "Créer la demande" not in table
-    assert "neuf : se connecter au compte du foyer : alin-tui --profile neuf login" in table
-    assert "connu : synchroniser : alin-tui --profile connu sync --once" in table
+    here = f"alin-tui --data-dir {cli.data_dir}"
+    assert f"neuf : se connecter au compte du foyer : {here} --profile neuf login" in table
+    assert f"connu : synchroniser : {here} --profile connu sync --once" in table
     rows = ProfileList.model_validate_json(cli.run("profiles", "list", "--json").stdout)
     assert {p.name: (p.stage, p.next_step, p.logged_in) for p in rows.profiles} == {
         "connu": (None, None, True),
@@ -139,7 +140,9 @@ def test_one_household_failing_does_not_stop_the_others(sandbox, tmp_path: Path)
         assert r.returncode == 2  # one could not sync: 2 wins
         lines = r.stdout.strip().splitlines()
         assert lines[0].startswith("a : synchronisé") and lines[1].startswith("b : synchronisé")
-        assert lines[2] == "c : pas connecté : alin-tui --profile c login"
+        assert (
+            lines[2] == f"c : pas connecté : alin-tui --data-dir {cli.data_dir} --profile c login"
+        )
         proxy.mode = "reset"
         r = cli.run("--lang", "en", "sync", "--all-profiles")
         assert r.returncode == 2
@@ -502,3 +505,24 @@ def test_a_radiated_demand_is_shown_as_what_it_is(sandbox, tmp_path: Path) -> No
     assert "cancelled on" in english and "seniority lost" in english
     html = cli.run("export", "--format", "html").stdout
     assert "ancienneté perdue" in html and "Dossier complet" not in html
+
+
+def test_the_commands_a_hint_gives_act_on_the_data_folder_typed(sandbox, tmp_path: Path) -> None:
+    """`--data-dir` typed on the line is named again in what the user is told to type next,
+    quoted for the shell, and that command works as given."""
+    import shlex
+
+    folder = tmp_path / "dossier des foyers"  # a space: the hint must quote it
+    cli = Cli(tmp_path / "unused", sandbox.url)
+    r = cli.run("--data-dir", str(folder), "profiles", "add", "dupont")
+    assert r.returncode == 0, r.stderr
+    hint = r.stdout.split("Connectez-le : ", 1)[1].strip()
+    assert hint == f"alin-tui --data-dir {shlex.quote(str(folder))} --profile dupont login"
+    argv = shlex.split(hint)[1:]
+    done = cli.run(*argv, "--username", "demo", "--password-stdin", stdin="demo")
+    assert done.returncode == 0, done.stderr
+    assert (folder / "profiles" / "dupont" / "token.json").is_file()
+    assert not (tmp_path / "unused" / "profiles" / "dupont").exists()
+    unknown = cli.run("--data-dir", str(folder), "--profile", "durand", "status")
+    assert unknown.returncode == 1
+    assert f"alin-tui --data-dir {shlex.quote(str(folder))} profiles add durand" in unknown.stderr

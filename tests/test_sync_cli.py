@@ -53,7 +53,10 @@ def test_sync_without_a_token_exits_2_and_status_says_so(cli) -> None:
     assert cli.run("profiles", "add", "p1").returncode == 0  # a household not logged in yet
     r = cli.run("sync", "--once")
     assert r.returncode == 2
-    assert "pas connecté" in r.stderr and "alin-tui login" in r.stderr
+    assert (
+        "pas connecté" in r.stderr
+        and f"alin-tui --data-dir {cli.data_dir} --profile p1 login" in r.stderr
+    )
     r = cli.run("sync", "--once", "--lang", "en")
     assert r.returncode == 2 and "not logged in" in r.stderr
 
