@@ -151,7 +151,7 @@ def test_markdown_in_english_uses_the_english_words(store_of, tmp_path) -> None:
     assert "Data synced on 27 November 2026 at 09:30" in text
     assert "111 0626 519501 GIEQH" in text
     assert "15 June 2027" in text
-    assert "| Nadia Petit | spouse | 27 July 1974 |" in text
+    assert "| Nadia Petit | partner | 27 July 1974 |" in text
     assert "Déposer" not in text and "Étape" not in text
     assert not ISO_DATE.search(text)
     assert "pj-" not in text
