@@ -124,9 +124,14 @@ async def test_question_mark_lists_the_keys_of_the_current_tab_in_french(store_o
         assert "Dans l'onglet Offres" in text
         for words in ("Candidater", "Filtres", "Trier", "Synchroniser", "Changer d'onglet"):
             assert words in text, words
+        assert "F5 Synchroniser" in text  # a function key as printed on the keyboard
         await pilot.press("escape")
         await pilot.pause()
         assert not app.screen.query("HelpScreen")
+        await pilot.press("1", "question_mark")  # Ma demande has no keys of its own
+        await settle(app, pilot)
+        text = " ".join(screen_text(app).split())
+        assert "Dans l'onglet" not in text and "Partout" in text and "Coordonnées" in text
 
 
 async def test_the_command_palette_speaks_french_and_lists_the_apps_actions(store_of) -> None:

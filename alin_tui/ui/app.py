@@ -392,6 +392,8 @@ class AlinApp(App[SwitchProfile | None]):
         if binding.key_display:
             return binding.key_display
         modifiers, key = binding.parse_key()
+        if key[:1] == "f" and key[1:].isdigit():  # function keys as printed on the keyboard
+            return "+".join([*modifiers, key.upper()])
         name = f"key_names.{key}"
         if not self.t.has(name):
             return super().get_key_display(binding)

@@ -26,6 +26,8 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll(classes="dialog"):
             yield Static(self.t("help.title"), classes="title")
             for title, keys in self.sections:
+                if not keys:  # a tab with no keys of its own: no empty heading
+                    continue
                 table = Table.grid(padding=(0, 2))
                 table.add_column(style="bold", no_wrap=True, min_width=12)
                 table.add_column()
