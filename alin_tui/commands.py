@@ -91,6 +91,7 @@ def load_settings(
         raise UsageError(t("cli_msg.settings_not_json", message=exc)) from exc
     from alin_tui import profiles
 
+    t.command = settings.command_line()  # what hints tell people to type acts on this profile
     if not settings.tls_verify:  # said every time: anyone on the way could read and change it all
         print(t("cli_msg.prefix", message=t("cli_msg.tls_off")), file=sys.stderr)
         os.environ["ALIN_TLS_VERIFY"] = "false"  # read by the HTTP client wherever it is made
@@ -204,7 +205,21 @@ def cmd_login(args: argparse.Namespace) -> int:
     else:
         raise UsageError(t("cli_msg.password_needs_stdin"))
     new = not profiles.exists(settings)
-    _store(settings, t).close()  # private directories, whatever the umask; the store migrated
+    conn = _store(settings, t)  # private directories, whatever the umask; the store migrated
+    try:
+        owner = profiles.account_of(settings, conn)
+    finally:
+        conn.close()
+    if owner is not None and owner != username:  # one profile, one household: never mixed
+        raise UsageError(
+            t(
+                "profiles.other_account",
+                name=settings.profile,
+                owner=owner,
+                username=username,
+                command=settings.command_line(profiles.DEFAULT),
+            )
+        )
     code = None
     with open_session(settings, credentials=Credentials(username, password)) as session:
         try:
@@ -227,6 +242,8 @@ def cmd_login(args: argparse.Namespace) -> int:
 
             shutil.rmtree(settings.profile_dir, ignore_errors=True)
         return code
+    if profiles.username_of(settings.profile_dir) not in (None, username):
+        profiles.create(settings, username)  # an empty profile given to another account
     if new and settings.profile != "default":
         print(t("profiles.created_by_login", name=settings.profile))
     print(
@@ -293,42 +310,53 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync_all(args: argparse.Namespace) -> int:
     """Every household one after the other, one line each; the worst exit code (2 over 3 over
     1). A profile that fails does not stop the others."""
-    import contextlib
-    import io
 
     from alin_tui import profiles
-    from alin_tui.store import storage
-    from alin_tui.sync.loop import SyncLoop
 
     base = load_settings(args, require_profile=False)
     t = translator(args, base)
     names = profiles.names(base.data_dir)
     if not names:
-        raise UsageError(t("profiles.none"))
+        raise UsageError(t("profiles.none", command=base.command_line(profiles.DEFAULT)))
     worst = EXIT_OK
     for name in names:
+        settings = base.model_copy(update={"profile": name})
         try:
-            settings = profiles.bind_server(base.model_copy(update={"profile": name}), t)
-            _store(settings, t).close()
-            with open_session(settings) as session:
-                session.polling = settings.drop_folder_polling
-                session.intake_wait = ONCE_INTAKE_WAIT
-                report = SyncLoop(session, watch=False).cycle()
-            details = io.StringIO()
-            with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
-                code = _report(report, t, settings.command_line())
-            line = _one_line(report, code, settings, t)
-            found = _new_offers(settings, t) if report.error is None else None
-            if found:
-                line += " · " + t("profiles.all_new_offers", searches=found)
+            with t.acting_on(settings.command_line()):  # hints name this household
+                settings = profiles.bind_server(settings, t)
+                line, code = _sync_one(settings, t)
         except UsageError as exc:  # this household only: the others go on
             code, line = EXIT_USAGE, t("profiles.all_error", message=exc)
-        except sqlite3.Error as exc:
-            message = storage.describe(exc, t, settings.profile_dir)
-            code, line = EXIT_USAGE, t("profiles.all_error", message=message)
         print(t("profiles.all_line", profile=name, message=line), flush=True)
         worst = _worse(worst, code)
     return worst
+
+
+def _sync_one(settings, t) -> tuple[str, int]:
+    """One household of `sync --all-profiles`: its one-line summary and exit code."""
+    import io
+
+    from alin_tui.store import storage
+    from alin_tui.sync.loop import SyncLoop
+
+    try:
+        _store(settings, t).close()
+        with open_session(settings) as session:
+            session.polling = settings.drop_folder_polling
+            session.intake_wait = ONCE_INTAKE_WAIT
+            report = SyncLoop(session, watch=False).cycle()
+    except sqlite3.Error as exc:
+        return t("profiles.all_error", message=storage.describe(exc, t, settings.profile_dir)), (
+            EXIT_USAGE
+        )
+    details = io.StringIO()
+    with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
+        code = _report(report, t, settings.command_line())
+    line = _one_line(report, code, settings, t)
+    found = _new_offers(settings, t) if report.error is None else None
+    if found:
+        line += " · " + t("profiles.all_new_offers", searches=found)
+    return line, code
 
 
 def _one_line(report, code: int, settings, t) -> str:

@@ -228,7 +228,11 @@ def _bound_server(settings, entries: list[Entry], t):
             "server",
             False,
             t("doctor.server.other", bound=bound, given=given),
-            t("doctor.server.other_fix", profile=_clean(settings.profile)),
+            t(
+                "doctor.server.other_fix",
+                profile=_clean(settings.profile),
+                command=settings.command_line("default"),
+            ),
         ),
     )
 

@@ -126,7 +126,15 @@ def bind_server(settings, t, *, strict: bool = True):
         return settings
     bound = t("profiles.embedded") if recorded == "embedded" else recorded
     given = t("profiles.embedded") if settings.server is None else settings.server
-    raise UsageError(t("profiles.other_server", name=settings.profile, bound=bound, given=given))
+    raise UsageError(
+        t(
+            "profiles.other_server",
+            name=settings.profile,
+            bound=bound,
+            given=given,
+            command=settings.command_line(DEFAULT),
+        )
+    )
 
 
 def create(settings, username: str | None = None) -> Path:
@@ -149,6 +157,23 @@ def username_of(profile_dir: Path) -> str | None:
         return None
     user = data.get("username") if isinstance(data, dict) else None
     return user if isinstance(user, str) and user else None
+
+
+def account_of(settings, conn: sqlite3.Connection) -> str | None:
+    """The account whose household this profile's store holds, or None while it holds nothing
+    (never synced, nothing queued): another account's data must never be pulled into it, nor
+    its queued changes sent under another account."""
+    from alin_tui.sync.tokens import stored_username
+
+    owner = stored_username(settings.token_path) or username_of(settings.profile_dir)
+    if owner is None:
+        return None
+    held = conn.execute(
+        "SELECT EXISTS (SELECT 1 FROM records) OR EXISTS (SELECT 1 FROM outbox) "
+        "OR EXISTS (SELECT 1 FROM uploads) "
+        "OR EXISTS (SELECT 1 FROM sync_state WHERE cursor IS NOT NULL)"
+    ).fetchone()[0]
+    return owner if held else None
 
 
 def rename(settings, new_name: str, t) -> None:
@@ -249,7 +274,7 @@ def _list(args: argparse.Namespace, settings, t) -> int:
         print(ProfileList.model_validate({"profiles": rows}).model_dump_json(indent=2))
         return EXIT_OK
     if not rows:
-        print(t("profiles.none"))
+        print(t("profiles.none", command=settings.command_line(DEFAULT)))
         return EXIT_OK
     table = [
         [

@@ -252,6 +252,41 @@ def test_a_refused_login_leaves_no_new_profile_behind(sandbox, tmp_path: Path) -
     assert not (tmp_path / "data" / "profiles" / "typo").exists()
 
 
+def test_a_profile_holding_a_household_refuses_another_account(sandbox, tmp_path: Path) -> None:
+    """One profile, one household: the queued application of one account is never sent under
+    another, nor the other's dossier pulled over it."""
+    cli = Cli(tmp_path / "data", sandbox.url, profile="cc")
+    assert cli.login("complet").returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    offer = json.loads(cli.run("offers", "search", "lyon", "--json", "--limit", "1").stdout)[0]
+    assert cli.run("apply", offer["reference"]).returncode == 0  # queued, not sent
+    token = tmp_path / "data" / "profiles" / "cc" / "token.json"
+    before = token.read_text()
+    r = cli.run("login", "--username", "demo", "--password-stdin", stdin="demo")
+    assert r.returncode == 1
+    assert "« complet »" in r.stderr and "« demo »" in r.stderr
+    assert f"alin-tui --data-dir {cli.data_dir} profiles add NOM" in r.stderr
+    assert token.read_text() == before  # still the household's own login
+    assert cli.run("sync", "--once").returncode == 0  # the application goes as complet's
+    status = json.loads(cli.run("status", "--json").stdout)
+    assert status["sync"]["pending"] == 0 and status["sync"]["errors"] == []  # taken by AL-in
+    applied = [a for a in status["applications"] if a["offer_id"] == offer["id"]]
+    assert applied and not applied[0]["queued"]
+    again = cli.run("login", "--username", "complet", "--password-stdin", stdin="complet")
+    assert again.returncode == 0, again.stderr  # the same account logs in again
+
+
+def test_an_empty_profile_may_be_logged_in_to_another_account(sandbox, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.run("profiles", "add", "neuf", "--username", "complet").returncode == 0
+    r = cli.run(
+        "--profile", "neuf", "login", "--username", "demo", "--password-stdin", stdin="demo"
+    )
+    assert r.returncode == 0, r.stderr  # nothing received nor queued: nothing to mix
+    rows = ProfileList.model_validate_json(cli.run("profiles", "list", "--json").stdout)
+    assert [(p.name, p.username) for p in rows.profiles] == [("neuf", "demo")]
+
+
 def test_status_in_words_in_both_languages(sandbox, tmp_path: Path) -> None:
     cli = Cli(tmp_path / "data", sandbox.url)
     assert cli.login("demo").returncode == 0

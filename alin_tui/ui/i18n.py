@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -92,8 +94,11 @@ def _table(lang: str, section: str) -> dict[str, Any]:
 
 
 class Translator:
-    def __init__(self, lang: str = "fr") -> None:
+    def __init__(self, lang: str = "fr", command: str = "alin-tui") -> None:
         self.lang = lang if lang in LANGS else "fr"
+        # How to call alin-tui on the data folder and profile at hand (`Settings.command_line`):
+        # the `{command}` of the hints that tell people what to type next.
+        self.command = command
 
     def __call__(self, key: str, **params: Any) -> str:
         """`t("demande.nur")`; a missing key falls back to French, then to the key itself."""
@@ -101,8 +106,19 @@ class Translator:
         for lang in (self.lang, "fr"):
             node = _lookup(_table(lang, parts[0]), parts)
             if isinstance(node, str):
+                if "{command}" in node and "command" not in params:
+                    params = {**params, "command": self.command}
                 return node.format(**params) if params else node
         return key
+
+    @contextlib.contextmanager
+    def acting_on(self, command: str) -> Iterator[None]:
+        """Hints name `command` for a while (one household of `sync --all-profiles`)."""
+        before, self.command = self.command, command
+        try:
+            yield
+        finally:
+            self.command = before
 
     def count(self, key: str, n: int, **params: Any) -> str:
         """`key` said of `n` things, `{count}` being `n` in the language's format: the entry
