@@ -39,6 +39,19 @@ def _interface(parser: argparse.ArgumentParser, t) -> None:
 
 # Argument types that say what they expected, in the user's language (argparse would print
 # "invalid float value" and let nan, inf or 1e308 through).
+def _attention_number(t) -> Callable:
+    """`attention ok 7` (a queued change) or `attention ok F3` (a refused dropped file)."""
+    whole = _whole(t)
+
+    def parse(value: str) -> int | str:
+        text = value.strip()
+        if text[:1] in ("F", "f") and text[1:].isdigit():
+            return "F" + str(int(text[1:]))
+        return whole(text)
+
+    return parse
+
+
 def _whole(
     t, minimum: int = 0, maximum: int | None = None, key: str = "cli.bad_number"
 ) -> Callable:
@@ -252,7 +265,7 @@ def build_parser(t=None) -> argparse.ArgumentParser:
     for name, help_key in (("ok", "cli.attention_ok"), ("keep-mine", "cli.attention_keep_mine")):
         acted = attention_command(name, help_key)
         acted.add_argument(
-            "number", type=_whole(t), metavar=_m(t, "N"), help=t("cli.attention_number")
+            "number", type=_attention_number(t), metavar=_m(t, "N"), help=t("cli.attention_number")
         )
 
     profiles_command = _group(command("profiles", "cli.profiles"), "profiles_command", t)

@@ -95,8 +95,9 @@ def status_lines(conn: sqlite3.Connection, settings, t) -> Iterator[str]:
     yield ""
     text, kind = sync_line(conn, t)
     refused = outbox.rows(conn, states=("failed", "conflict"))
-    if refused and kind == "error" and not sync.last_error:  # no app key in a command's words
-        text = t.count("status_text.attention", len(refused), command=settings.command_line())
+    to_see = len(refused) + len(dropfolder.unseen_refusals(conn))
+    if to_see and sync.storage is None:  # the app says Ctrl+A; a command names a command
+        text = t.count("status_text.attention", to_see)
     if kind == "ok" and sync.last_sync_at:
         text = t(
             "status_text.synced_at", date=t.date(sync.last_sync_at), time=t.time(sync.last_sync_at)

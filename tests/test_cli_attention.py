@@ -52,9 +52,36 @@ def test_a_conflict_and_a_refusal_listed_then_settled(sandbox, tmp_path: Path) -
         if item["kind"] == "refused":
             r = cli.run("attention", "ok", str(item["number"]))
             assert r.returncode == 0 and "lu" in r.stdout
-    assert cli.run("attention", "ok", "999").returncode == 1
+    unknown = cli.run("attention", "ok", "999")
+    assert unknown.returncode == 1 and "Traceback" not in unknown.stderr
+    assert f"« alin-tui --data-dir {cli.data_dir} attention list »" in unknown.stderr
     assert cli.run("sync", "--once").returncode == 0  # my values, sent again on the new version
     assert cli.status()["sync"]["pending"] == 0
     assert "Rien à voir" in cli.run("attention", "list").stdout
     english = cli.run("--lang", "en", "attention", "list").stdout
     assert "Nothing to see: everything went through." in english
+
+
+def test_a_refused_dropped_file_is_listed_and_read_from_the_command_line(
+    sandbox, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path / "data", sandbox.url)
+    assert cli.login("complet").returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    drop = Path(json.loads(cli.run("status", "--json").stdout)["drop_folder"])
+    (drop / "notes.txt").write_text("pas une pièce")
+    assert cli.run("sync", "--once").returncode == 3  # refused: said, and to see
+    status = cli.run("status").stdout
+    assert "À voir : 1 refus ou conflit ; « alin-tui --data-dir" in status
+    assert "Ctrl+A" not in status  # a key of the app, not of the command line
+    listed = cli.run("attention", "list").stdout
+    assert "Document refusé : « notes.txt »" in listed and "attention ok F" in listed
+    (item,) = json.loads(cli.run("attention", "list", "--json").stdout)
+    assert item["kind"] == "file_refused" and item["file"] == "notes.txt"
+    number = item["number"]
+    r = cli.run("attention", "keep-mine", number)
+    assert r.returncode == 1 and "pas un conflit" in r.stderr
+    r = cli.run("attention", "ok", number.lower())  # f3 as well as F3
+    assert r.returncode == 0 and "lu" in r.stdout, r.stderr
+    assert "Rien à voir" in cli.run("attention", "list").stdout
+    assert "À voir" not in cli.run("status").stdout
