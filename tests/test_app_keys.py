@@ -197,6 +197,27 @@ async def test_ctrl_u_typed_in_the_search_asks_before_sending_the_situation(stor
         assert [r.name for r in outbox.pending(app.conn)] == ["situation.refresh"]
 
 
+async def test_words_typed_on_after_a_question_opened_never_answer_it(store_of) -> None:
+    """Ctrl+U by habit, then the next search typed and Entrée at once: the letters show the
+    question was not read, so that Entrée does not confirm it."""
+    from alin_tui.store import outbox
+    from alin_tui.ui.dialogs import ConfirmDialog
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "slash", "l", "y", "o", "n", "ctrl+u", "v", "i", "l", "l", "e", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert [r.name for r in outbox.pending(app.conn)] == []
+        burst(app, "ctrl+u", "x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "rien n'est fait" in " ".join(screen_text(app).split())
+        burst(app, "shift+tab", "enter")  # the way the question names to do it anyway
+        await settle(app, pilot)
+        assert [r.name for r in outbox.pending(app.conn)] == ["situation.refresh"]
+
+
 async def test_keys_are_named_in_the_users_language(store_of) -> None:
     from textual.binding import Binding
 

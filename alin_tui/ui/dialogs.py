@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -72,12 +73,28 @@ class ConfirmDialog(Dialog[bool]):
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="title")
             yield Static(Text(self.body))
+            note = Static(id="typed-ahead", classes="error")
+            note.display = False
+            yield note
             with Horizontal(classes="buttons"):
                 yield Button(self.confirm, id="confirm", variant="primary", compact=True)
                 yield Button(self.t("dialog.cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#confirm", Button).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed while this opened were meant for a field, not as an answer: Cancel
+        takes the focus, so that an `Entrée` typed on after them does nothing."""
+        if not (event.is_printable and event.character and not event.character.isspace()):
+            return
+        event.stop()
+        cancel = self.query_one("#cancel", Button)
+        if self.focused is not cancel:
+            cancel.focus()
+            note = self.query_one("#typed-ahead", Static)
+            note.update(Text(self.t("dialog.typed_ahead", confirm=self.confirm)))
+            note.display = True
 
     def action_confirm(self) -> None:
         focused = self.focused

@@ -957,7 +957,7 @@ def sync_line(conn: sqlite3.Connection, t: Translator, *, syncing: bool = False)
             next=t.time(status.next_try_at),
         ), "error"
     if syncing or status.pending:
-        line = t.count("sync.syncing", status.pending)
+        line = t.count("sync.syncing", status.pending) if status.pending else t("sync.running")
         if status.upload_percent is not None:
             line += " " + t(
                 "sync.upload_bytes",
