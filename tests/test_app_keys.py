@@ -324,3 +324,18 @@ async def test_arrows_typed_before_the_search_answers_count_from_the_top_of_its_
         offers = app.screen.query_one(OfferList)
         assert offers.source.total > 2 and offers.cursor == 2
         assert app.screen.query_one(SearchInput).value == "l"
+
+
+async def test_down_and_page_down_in_the_search_go_to_the_results(store_of) -> None:
+    """↓ typed in the search reads the results, as Esc then ↓ would: no arrow is lost."""
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        burst(app, "3", "slash", "l", "y", "o", "n", "down", "down")
+        await settle(app, pilot)
+        offers = app.screen.query_one(OfferList)
+        assert app.focused is offers and offers.cursor == 2
+        assert app.screen.query_one(SearchInput).value == "lyon"
+        burst(app, "slash", "pagedown")
+        await settle(app, pilot)
+        assert app.focused is offers and offers.cursor > 2

@@ -60,11 +60,21 @@ class SearchInput(Input):
     """The search field. `Esc` leaves it for the list (the list's `Esc` then clears it); a paste
     lands whole, its lines joined by spaces."""
 
-    BINDINGS = [Binding("escape", "leave", "keys.leave_search", id="search-leave")]
+    BINDINGS = [
+        Binding("escape", "leave", "keys.leave_search", id="search-leave"),
+        # ↓ and Pg suiv. read the results: to the list, and the key counts there.
+        Binding("down", "leave('move', 1)", show=False),
+        Binding("pagedown", "leave('page', 1)", show=False),
+    ]
 
-    def action_leave(self) -> None:
+    def action_leave(self, then: str | None = None, step: int = 0) -> None:
         """To the list, at once: the next key must already find the list focused."""
-        self.screen.set_focus(self.query_ancestor(OffresPane).list)
+        offers = self.query_ancestor(OffresPane).list
+        self.screen.set_focus(offers)
+        if then == "move":
+            offers.action_move(step)
+        elif then == "page":
+            offers.action_page(step)
 
     async def action_submit(self) -> None:
         self.action_leave()
