@@ -444,6 +444,26 @@ def test_attaching_from_the_app_leaves_the_users_file_untouched(home, tmp_path) 
     assert refused.value.refusal.reason == "duplicate"
 
 
+def test_a_piece_removed_by_mistake_can_be_put_back_with_the_same_file(home, tmp_path) -> None:
+    from alin_tui.store import actions
+
+    conn, _, staging = home
+    slot = "pj-demo-1-payslips"
+    mine = put(tmp_path, "bulletins.pdf", PDF)
+    dropfolder.attach_file(conn, staging, mine, slot)
+    with outbox.durable(conn):  # what a sync brings: attached, and received on the national file
+        conn.execute("UPDATE uploads SET state = 'attached'")
+        conn.execute(
+            "UPDATE records SET value = json_set(value, '$.state', 'received') WHERE id = ?",
+            (slot,),
+        )
+    with pytest.raises(intake.Refused) as refused:
+        dropfolder.attach_file(conn, staging, mine, slot)
+    assert refused.value.refusal.reason == "duplicate"  # still there: sending it again is waste
+    assert actions.remove_document(conn, slot).queued  # taken off by mistake
+    assert dropfolder.attach_file(conn, staging, mine, slot).slot_id == slot  # and put back
+
+
 # --- the watch, by events or by polling --------------------------------------------------------
 
 

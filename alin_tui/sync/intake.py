@@ -119,11 +119,20 @@ def digest(path: Path) -> str:
 
 
 def already_sent(conn: sqlite3.Connection, slot_id: str, source_sha256: str) -> str | None:
-    """When this very file (same digest) was already queued or sent for this slot, the date."""
+    """When this very file (same digest) was already queued or sent for this slot, the date.
+    A file attached once and since removed (the piece is missing again, or its removal queued)
+    may be sent again: putting back what was taken off by mistake."""
+    from alin_tui.store import applicant
+
+    states = ("queued", "uploading", "uploaded", "attached")
+    document = applicant.load(conn).documents.get(slot_id) or {}
+    if document.get("state") == "missing":
+        states = ("queued", "uploading", "uploaded")
+    marks = ", ".join("?" * len(states))
     row = conn.execute(
-        "SELECT created_at FROM uploads WHERE slot_id = ? AND source_sha256 = ? "
-        "AND state != 'refused' ORDER BY created_at DESC LIMIT 1",
-        (slot_id, source_sha256),
+        "SELECT created_at FROM uploads WHERE slot_id = ? AND source_sha256 = ? "  # noqa: S608
+        f"AND state IN ({marks}) ORDER BY created_at DESC LIMIT 1",
+        (slot_id, source_sha256, *states),
     ).fetchone()
     return None if row is None else str(row[0])
 
