@@ -45,7 +45,8 @@ COLUMNS = (
     Column("surface", "offres.surface", 7, justify="right"),
     Column("rent", "offres.rent", 12, justify="right"),
     Column("financing", "offres.financing_long", 11, from_width=190),
-    Column("floor", "offres.floor", 5, from_width=190, justify="right"),
+    # Left-aligned: a number set against the ceiling's words would read as one of them.
+    Column("floor", "offres.floor", 6, from_width=190),
     Column("ceiling", "eligibility.column", 14),
     Column("closes", "offres.closes", 11, from_width=150),
     Column("left", "offres.left", 8, justify="right"),
