@@ -288,6 +288,28 @@ async def test_the_filters_dialog_applies_and_resets(store_of) -> None:
         assert app.screen.query_one(TabbedContent).active == "offres"
 
 
+async def test_a_rent_typed_wrong_is_said_never_changed_silently(store_of) -> None:
+    from alin_tui.ui.filters import FiltersDialog
+
+    app = AlinApp(store_of("complet"), session=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3", "f")
+        await settle(app, pilot)
+        await pilot.click("#filter-rent")
+        await pilot.press("6", "O", "O", "enter")  # the letter O for a zero
+        await settle(app, pilot)
+        assert isinstance(app.screen, FiltersDialog)  # still open, the value as typed
+        assert app.screen.query_one("#filter-rent").value == "6OO"
+        assert "un nombre d'euros" in screen_text(app)
+        app.screen.query_one("#filter-rent").value = "1 200 €"
+        app.screen.query_one("#filter-surface").value = "45,5 m²"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, FiltersDialog)
+        query = app.screen.query_one("OffresPane").chosen
+        assert query.max_rent_cents == 120000 and query.min_surface_m2 == 45.5
+
+
 async def test_server_text_is_shown_as_text_never_as_markup_or_escapes(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     conn = app.conn

@@ -5,8 +5,9 @@ two "only" switches (or None when cancelled)."""
 from __future__ import annotations
 
 import dataclasses
-import math
+import re
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.suggester import SuggestFromList
@@ -78,15 +79,13 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool, bool] | None]):
                 yield Input(
                     "" if q.max_rent_cents is None else str(q.max_rent_cents // 100),
                     id="filter-rent",
-                    max_length=7,
-                    restrict=r"[0-9]*",
+                    max_length=12,
                     compact=True,
                 )
                 yield Input(
                     "" if q.min_surface_m2 is None else f"{q.min_surface_m2:.0f}",
                     id="filter-surface",
-                    max_length=4,
-                    restrict=r"[0-9]*",
+                    max_length=10,
                     compact=True,
                 )
             yield Select(
@@ -118,15 +117,24 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool, bool] | None]):
             self.dismiss(None)
 
     def _apply(self) -> None:
-        rent = self.query_one("#filter-rent", Input).value.strip()
-        surface = self.query_one("#filter-surface", Input).value.strip()
-        try:
-            rent_cents = int(rent) * 100 if rent else None
-            min_surface = float(surface) if surface else None
-        except ValueError:
-            rent_cents = min_surface = None
-        if min_surface is not None and not math.isfinite(min_surface):
-            min_surface = None
+        rent = _amount(self.query_one("#filter-rent", Input).value, ("€", "eur", "euros"))
+        surface = _amount(self.query_one("#filter-surface", Input).value, ("m²", "m2", "m"))
+        wrong = [
+            (key, field)
+            for key, field, value in (
+                ("filters.bad_rent", "#filter-rent", rent),
+                ("filters.bad_surface", "#filter-surface", surface),
+            )
+            if value is False
+        ]
+        if wrong:  # said, and the field to correct focused: never a silent change of value
+            self.query_one("#filters-error", Static).update(
+                Text(" ".join(self.t(key) for key, _ in wrong))
+            )
+            self.query_one(wrong[0][1], Input).focus()
+            return
+        rent_cents = None if rent is None else round(rent * 100)
+        min_surface = surface
         closing = self.query_one("#filter-closing", Select).value
         query = dataclasses.replace(
             self.chosen,
@@ -144,3 +152,17 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool, bool] | None]):
                 self.query_one("#filter-territory", Checkbox).value,
             )
         )
+
+
+def _amount(text: str, units: tuple[str, ...]) -> float | None | bool:
+    """A number typed as people write it (« 650 », « 1 200 € », « 45,5 m² »); None when
+    empty; False when it is not one."""
+    value = text.strip().lower().replace("\u00a0", " ").replace("\u202f", " ")
+    for unit in units:
+        value = value.removesuffix(unit).strip()
+    value = value.replace(" ", "").replace(",", ".")
+    if not value:
+        return None
+    if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", value):
+        return False
+    return float(value)
