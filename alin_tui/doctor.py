@@ -219,7 +219,9 @@ def _bound_server(settings, entries: list[Entry], t):
             for e in entries
         ]
         return settings.model_copy(update={"server": recorded}), entries, None
-    bound = t("profiles.embedded") if recorded == "embedded" else recorded
+    from alin_tui.profiles import bound_to
+
+    bound = bound_to(t, recorded)
     given = settings.server or t("profiles.embedded")
     return (
         settings,

@@ -124,8 +124,8 @@ def bind_server(settings, t, *, strict: bool = True):
         return settings.model_copy(update={"server": recorded})
     if not strict:
         return settings
-    bound = t("profiles.embedded") if recorded == "embedded" else recorded
-    given = t("profiles.embedded") if settings.server is None else settings.server
+    bound = bound_to(t, recorded)
+    given = bound_to(t, settings.server_key)
     raise UsageError(
         t(
             "profiles.other_server",
@@ -135,6 +135,13 @@ def bind_server(settings, t, *, strict: bool = True):
             command=settings.command_line(DEFAULT),
         )
     )
+
+
+def bound_to(t, server_key: str) -> str:
+    """« au bac à sable intégré », « à https://… »: a server with its preposition."""
+    if server_key == "embedded":
+        return t("profiles.embedded_to")
+    return t("profiles.server_to", url=server_key)
 
 
 def create(settings, username: str | None = None) -> Path:

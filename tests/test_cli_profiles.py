@@ -453,6 +453,8 @@ def test_a_household_stays_on_the_server_it_logged_in_to(sandbox, tmp_path: Path
     assert demo.run("sync", "--once").returncode == 0
     r = Cli(tmp_path / "data", sandbox.url).run("--lang", "en", "sync", "--once")
     assert r.returncode == 1 and "bound to the embedded sandbox" in r.stderr
+    r = Cli(tmp_path / "data", sandbox.url).run("sync", "--once")
+    assert "est lié au bac à sable intégré (démonstration), pas à " + sandbox.url in r.stderr
 
 
 def test_bad_usage_is_one_line_and_exit_1(tmp_path: Path) -> None:
