@@ -615,8 +615,19 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     from alin_tui.store import applicant
 
     named = actions.application_named(db, args.application_id)  # an id, or its offer's reference
-    offer_id = (applicant.load(db).applications.get(named) or {}).get("offer_id") or named
+    shown = applicant.load(db).applications
+    offer_id = (shown.get(named) or {}).get("offer_id") or named
     outcome = actions.withdraw(db, named)
+    if outcome.unknown is not None:  # said of what was typed; a second withdrawal, as such
+        gone = any(
+            v.get("offer_id") == offer_id and v.get("status") == "withdrawn" for v in shown.values()
+        )
+        if gone:
+            _error(t, t("cli_msg.already_withdrawn"))
+            _say_offer(db, t, offer_id)
+        else:
+            _error(t, t("cli_msg.application_unknown", id=args.application_id))
+        return EXIT_USAGE
     code = _outcome(outcome, "application", db, t)
     if outcome.queued is not None or outcome.dropped:
         _say_offer(db, t, offer_id)

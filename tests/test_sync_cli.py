@@ -302,6 +302,22 @@ def test_a_queued_application_can_be_withdrawn_by_its_offer(cli, api) -> None:
     assert _stats(api)["applications"] == []
 
 
+def test_withdrawing_twice_by_reference_says_it_is_already_done(cli) -> None:
+    _synced(cli, "complet")
+    offer = _open_offer(cli)
+    reference = json.loads(cli.run("offers", "search", "--json", "--limit", "1000").stdout)
+    reference = next(o["reference"] for o in reference if o["id"] == offer)
+    assert cli.run("apply", reference).returncode == 0
+    assert cli.run("sync", "--once").returncode == 0
+    assert cli.run("withdraw", reference).returncode == 0  # queued
+    again = cli.run("withdraw", reference)
+    assert again.returncode == 1
+    assert "déjà retirée" in again.stderr and offer not in again.stderr + again.stdout
+    assert reference in again.stdout  # the offer, named
+    unknown = cli.run("withdraw", "AL00-0000-000000")
+    assert "candidature inconnue : AL00-0000-000000" in unknown.stderr
+
+
 # --- the drop folder, end to end: plain names, two processes, a link that drops ----------------
 
 
