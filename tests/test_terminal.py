@@ -185,3 +185,58 @@ def test_a_document_attached_and_one_dropped_at_80x24(tmp_path: Path) -> None:
         term.wait_for(lambda text: "reçue" in _row(text, "Amina", "Bulletins"), timeout=30)
     finally:
         term.close()
+
+
+def _command_on_a_terminal(data: Path, *args: str, columns: int = 80) -> list[str]:
+    """A command's output as an 80-column terminal shows it (a real pseudo-terminal)."""
+    screen = pyte.Screen(columns, 200)
+    stream = pyte.ByteStream(screen)
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 200, columns, 0, 0))
+    env = {**os.environ, "ALIN_DATA_DIR": str(data), "TERM": "xterm-256color"}
+    env.pop("ALIN_SERVER", None)
+    env.pop("COLUMNS", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "alin_tui", *args], stdin=slave, stdout=slave, stderr=slave, env=env
+    )
+    os.close(slave)
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the other side closed
+            break
+        if not chunk:
+            break
+        stream.feed(chunk.replace(b"\n", b"\r\n"))
+    os.close(master)
+    assert proc.wait(timeout=30) == 0
+    return [line.rstrip() for line in screen.display if line.strip()]
+
+
+def test_status_and_search_wrap_at_words_on_an_80_column_terminal(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    done = subprocess.run(
+        [sys.executable, "-m", "alin_tui", "sync", "--once"],
+        env={
+            **{k: v for k, v in os.environ.items() if k != "ALIN_SERVER"},
+            "ALIN_DATA_DIR": str(data),
+        },
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = _command_on_a_terminal(data, "status")
+    text = "\n".join(lines)
+    folder = {i for i, line in enumerate(lines) if "/" in line or "dépôt" in line}  # one word
+    assert all(len(line) < 80 for i, line in enumerate(lines) if i not in folder), text
+    step = next(i for i, line in enumerate(lines) if "Prochaine étape" in line)
+    column = lines[step].index("Déposer")
+    assert lines[step + 1].startswith(" " * column) and lines[step + 1][column] != " ", text
+    refused = next(i for i, line in enumerate(lines) if "refusée (motif" in line)
+    held = lines[refused + 1].strip().replace("\xa0", " ")
+    assert held.startswith("« illisible »"), text  # the quote holds its word
+    offers = _command_on_a_terminal(data, "offers", "search", "lyon", "--limit", "5")
+    assert offers and not any(line.startswith("of-") for line in offers)  # references, no ids
+    for line in offers:
+        assert len(line) < 80
+        assert line.startswith("AL") or line.startswith(" " * 18), "\n".join(offers)
