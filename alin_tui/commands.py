@@ -558,8 +558,9 @@ def for_terminal(line: str) -> str:
         indent += 2
     elif column and column.end() <= width // 2:
         indent = column.end()
-    # French quotes hold their word (no-break spaces), as in print.
-    line = line.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+    from alin_tui.ui.text import held_quotes
+
+    line = held_quotes(line)
     return textwrap.fill(
         line,
         width=width,

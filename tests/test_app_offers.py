@@ -181,7 +181,7 @@ async def test_applying_is_impossible_with_the_dossier_incomplete(store_of) -> N
         await settle(app, pilot)
         assert isinstance(app.screen, OfferScreen)
         assert app.screen.query_one("#offer-apply").disabled
-        assert "dossier incomplet : 4 pièces" in " ".join(screen_text(app).split())
+        assert "dossier incomplet, 4 pièces" in " ".join(screen_text(app).split())
         assert queued_offer_ids(app) == []
 
 

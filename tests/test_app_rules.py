@@ -70,7 +70,7 @@ async def test_apply_is_disabled_with_the_reasons_until_the_dossier_is_complete(
         await app.screens_settled()
         await pilot.pause()
         text = " ".join(screen_text(app).split())
-        assert "dossier incomplet : 4 pièces à fournir ou remplacer" in text
+        assert "dossier incomplet, 4 pièces à fournir ou remplacer" in text
         await _open_first_offer(app, pilot)
         assert app.screen.query_one("#offer-apply", Button).disabled
 

@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from alin_tui.ui.bindings import localize
 from alin_tui.ui.i18n import Translator
-from alin_tui.ui.text import clean, server_words
+from alin_tui.ui.text import clean, held_quotes, server_words
 
 R = TypeVar("R")
 
@@ -72,7 +72,7 @@ class ConfirmDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="title")
-            yield Static(Text(self.body))
+            yield Static(Text(held_quotes(self.body)))
             note = Static(id="typed-ahead", classes="error")
             note.display = False
             yield note

@@ -31,6 +31,12 @@ def clean(value: object, *, limit: int = 500) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def held_quotes(text: str) -> str:
+    """French quotes held to the words they enclose (no-break spaces), as in print: a long
+    file name never leaves a lone « at the end of a line."""
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
 def date_fr(value: str | dt.date | None) -> str:
     """« 27/11/2026 »; kept for existing callers, see `format.date_short`."""
     return date_short(value, "fr")
