@@ -223,14 +223,15 @@ def summary(settings) -> dict[str, Any]:
         "last_sync_at": None,
         "sync_state": None,
         "damaged": False,
+        "store_problem": None,
         "logged_in": settings.token_path.exists(),
     }
     if not settings.store_path.exists():
         return row
     try:
         conn = connect(settings.store_path)
-    except Exception:  # noqa: BLE001 - a damaged store is shown as such, never a traceback
-        row["damaged"] = True
+    except Exception as exc:  # noqa: BLE001 - a damaged store is shown as such, never a traceback
+        row.update(damaged=True, store_problem=_problem(exc))
         return row
     try:
         from alin_tui.store.sync_state import server_today
@@ -255,11 +256,22 @@ def summary(settings) -> dict[str, Any]:
 
             due = dt.date.fromisoformat(status["renewal_due_on"])
             row["days_left"] = (due - server_today(conn)).days
-    except sqlite3.DatabaseError:
-        row["damaged"] = True
+    except sqlite3.DatabaseError as exc:
+        row.update(damaged=True, store_problem=_problem(exc))
     finally:
         conn.close()
     return row
+
+
+def _problem(exc: BaseException) -> str:
+    """« unavailable » for a store that is only out of reach here (read-only, busy): no damage;
+    « damaged » for one that is no database any more."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, (sqlite3.OperationalError, OSError)):
+            return "unavailable"
+        seen = seen.__cause__
+    return "damaged"
 
 
 def _table(rows: list[list[str]]) -> list[str]:
@@ -295,7 +307,12 @@ def _list(args: argparse.Namespace, settings, t) -> int:
     for row in rows:
         name = row["name"] + (" *" if row["name"] == settings.profile else "")
         if row["damaged"]:
-            table.append([name, t("profiles.damaged"), "", "", ""])
+            words = (
+                "profiles.unavailable"
+                if row.get("store_problem") == "unavailable"
+                else ("profiles.damaged")
+            )
+            table.append([name, t(words), "", "", ""])
             continue
         stage = (
             t(f"stage.{row['stage']}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -21,6 +22,9 @@ class ProfileRow(BaseModel):
     last_sync_at: str | None
     sync_state: str | None
     damaged: bool  # the store cannot be read: `alin-tui doctor` says more
+    # why: "damaged" (not a database any more) or "unavailable" (a read-only folder, another
+    # process holding it): the second is no damage at all
+    store_problem: Literal["damaged", "unavailable"] | None = None
     logged_in: bool  # a token is kept for this household
 
 

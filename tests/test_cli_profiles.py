@@ -340,8 +340,28 @@ def test_a_corrupt_store_is_named_and_left_untouched(sandbox, tmp_path: Path) ->
         assert store.read_bytes() == before
     listed = ProfileList.model_validate_json(cli.run("profiles", "list", "--json").stdout)
     assert listed.profiles[0].damaged is True
+    assert listed.profiles[0].store_problem == "damaged"
     r = cli.run("--lang", "en", "status")
     assert "damaged" in r.stderr
+
+
+def test_a_store_out_of_reach_is_not_called_damaged(store_of, tmp_path: Path, monkeypatch) -> None:
+    """A read-only folder (a copy on a read-only mount) or a store another process holds: the
+    list says so, never that the store is damaged."""
+    from alin_tui import profiles
+    from alin_tui.config import Settings
+    from alin_tui.store import db
+
+    settings = Settings(data_dir=tmp_path / "data", profile="copie")
+    settings.profile_dir.mkdir(parents=True)
+    settings.store_path.write_bytes(store_of("complet").read_bytes())
+
+    def read_only(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(db, "connect", read_only)
+    row = profiles.summary(settings)
+    assert row["damaged"] is True and row["store_problem"] == "unavailable"
 
 
 def test_help_follows_the_language(tmp_path: Path) -> None:
