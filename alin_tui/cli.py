@@ -71,5 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             folder = folder / "profiles" / profile
         print(t("cli_msg.prefix", message=storage.describe(exc, t, folder)), file=sys.stderr)
         return EXIT_USAGE
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl+C: said, and what was queued stays queued (the outbox)
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            print("\n" + t("cli_msg.prefix", message=t("cli_msg.interrupted")), file=sys.stderr)
         return 130

@@ -302,8 +302,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         loop = SyncLoop(session, on_event=lambda event: _print_cycle(event, t, settings))
         try:
             loop.run()
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # the way to stop it: said, nothing lost
             loop.stop()
+            print("\n" + t("cli_msg.sync_stopped"), flush=True)
         return EXIT_OK
 
 
@@ -806,7 +807,10 @@ def _complete_profiles(parser) -> None:
     import argparse as ap
 
     for action in parser._actions:
-        if "--profile" in action.option_strings:
+        # --profile, and the profile that `profiles remove|rename` act on
+        if "--profile" in action.option_strings or (
+            action.dest == "name" and parser.prog.split()[-1] in ("remove", "rename")
+        ):
             action.complete = {"bash": "_alin_tui_profiles", "zsh": "_alin_tui_profiles"}
         if isinstance(action, ap._SubParsersAction):
             for sub in action.choices.values():

@@ -102,9 +102,28 @@ def _accounts_epilog(t) -> str:
     return "\n".join(lines)
 
 
+def _typology(t) -> Callable:
+    """« T3 », « t3 », « F3 », « studio »: a type of dwelling the offers have; anything else
+    said with the ones there are, rather than a silent empty list."""
+
+    def parse(value: str) -> str:
+        from alin_tui.domain.offer_query import TYPOLOGIES, typology_code
+
+        code = typology_code(value)
+        if code not in TYPOLOGIES:
+            raise argparse.ArgumentTypeError(
+                t("cli.bad_typology", value=value, choices=", ".join(TYPOLOGIES))
+            )
+        return code
+
+    return parse
+
+
 def _filters(parser: argparse.ArgumentParser, t) -> None:
     parser.add_argument("--commune", metavar=_m(t, "COMMUNE"), help=t("cli.offers_commune"))
-    parser.add_argument("--typology", metavar=_m(t, "TYPE"), help=t("cli.offers_typology"))
+    parser.add_argument(
+        "--typology", type=_typology(t), metavar=_m(t, "TYPE"), help=t("cli.offers_typology")
+    )
     parser.add_argument(
         "--max-rent", type=_euros(t), metavar=_m(t, "EUROS"), help=t("cli.offers_max_rent")
     )

@@ -55,11 +55,16 @@ def exists(settings) -> bool:
     return settings.profile_dir.is_dir()
 
 
-def require(settings, t) -> None:
-    """An unknown profile is an error (exit 1) that names the existing ones."""
+def require(settings, t, *, to_create: bool = True) -> None:
+    """An unknown profile is an error (exit 1) that names the existing ones, and how to create
+    it when that is what the command needs (not for `remove` or `rename`)."""
     if settings.profile == DEFAULT or exists(settings):
         return
     known, command = names(settings.data_dir), settings.command_line(DEFAULT)
+    if not to_create:
+        raise UsageError(
+            t("profiles.unknown_plain", name=settings.profile, names=", ".join(known) or "—")
+        )
     if known:
         raise UsageError(
             t("profiles.unknown", name=settings.profile, names=", ".join(known), command=command)
@@ -436,7 +441,7 @@ def run(args: argparse.Namespace, settings, t) -> int:
             )
         )
         return EXIT_OK
-    require(target, t)
+    require(target, t, to_create=False)
     if command == "remove":
         if not exists(target):  # the default profile, never used: nothing to remove
             print(t("profiles.removed", name=args.name))

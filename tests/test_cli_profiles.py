@@ -583,3 +583,15 @@ def test_the_commands_a_hint_gives_act_on_the_data_folder_typed(sandbox, tmp_pat
     unknown = cli.run("--data-dir", str(folder), "--profile", "durand", "status")
     assert unknown.returncode == 1
     assert f"alin-tui --data-dir {shlex.quote(str(folder))} profiles add durand" in unknown.stderr
+
+
+def test_small_slips_get_words(tmp_path: Path) -> None:
+    """A type of dwelling that does not exist, a profile to remove that does not exist: said,
+    with what there is, never an empty answer or an offer to create what was to go."""
+    cli = Cli(tmp_path / "data", None)
+    r = cli.run("offers", "search", "x", "--typology", "T9")
+    assert r.returncode == 1 and "studio, T1, T2, T3, T4, T5, T6" in r.stderr
+    assert cli.run("profiles", "add", "martin").returncode == 0
+    r = cli.run("profiles", "remove", "martine", "--yes")
+    assert r.returncode == 1
+    assert "Profils existants : martin." in r.stderr and "profiles add" not in r.stderr

@@ -277,6 +277,7 @@ def test_sync_keeps_going_and_wakes_up_for_a_dropped_file(cli, api) -> None:
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
+    assert "Synchronisation arrêtée" in out  # Ctrl+C stops it, and says so
     assert os.path.exists(drop)
 
 
