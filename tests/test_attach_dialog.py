@@ -565,6 +565,12 @@ def test_completion(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert complete("/et", folder, root=folder) is None
     monkeypatch.setenv("HOME", str(folder))
     assert complete("~/sc", tmp_path) == "~/scan.png"  # what was typed is kept, `~` included
+    (folder / "avis_2024.pdf").write_bytes(PDF)
+    (folder / "avis_2025.pdf").write_bytes(PDF)
+    # two fit: as far as they agree, never last year's notice picked for the user
+    assert complete(base + "/av", folder) == base + "/avis_202"
+    assert complete(base + "/avis_202", folder) is None  # nothing more they agree on
+    assert complete(base + "/avis_2025", folder) == base + "/avis_2025.pdf"
 
 
 def test_completion_survives_an_unreadable_folder(

@@ -195,7 +195,8 @@ def _listable(entry: os.DirEntry[str] | Path, root: Path | None) -> bool | None:
 def complete(value: str, base: Path, root: Path | None = None) -> str | None:
     """`value` with its last segment completed from the entries of its folder (case-insensitive,
     a folder ends with `/`), or None. Only folders and PDF/JPEG/PNG files, no hidden entry, nothing
-    outside `root`. Never raises."""
+    outside `root`. Several entries fit: as far as they agree, as a shell does (« avis_202 » for
+    avis_2024.pdf and avis_2025.pdf), never one of them picked. Never raises."""
     folder_text, slash, segment = value.rpartition("/")
     if not segment:
         return None
@@ -209,14 +210,19 @@ def complete(value: str, base: Path, root: Path | None = None) -> str | None:
     except (OSError, ValueError, RuntimeError):
         return None
     wanted = segment.casefold()
-    for entry in names:
-        if not entry.name.casefold().startswith(wanted):
-            continue
-        kind = _listable(entry, root)
-        if kind is None:
-            continue
-        return folder_text + entry.name + ("/" if kind else "")
-    return None
+    found = [
+        (entry.name, kind)
+        for entry in names
+        if entry.name.casefold().startswith(wanted) and (kind := _listable(entry, root)) is not None
+    ]
+    if not found:
+        return None
+    if len(found) == 1:
+        name, kind = found[0]
+        return folder_text + name + ("/" if kind else "")
+    first = found[0][0]
+    agreed = len(os.path.commonprefix([name.casefold() for name, _ in found]))
+    return folder_text + first[:agreed] if agreed > len(segment) else None
 
 
 class PathSuggester(Suggester):
