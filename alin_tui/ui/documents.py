@@ -59,8 +59,13 @@ class Documents:
             line, severity = views.intake_event(self.t, event)
             if event.get("method") not in ("app", "by_hand"):  # those were said when done
                 said.append((event["outcome"], line, severity))
+            here = event.get("method") in ("app", "by_hand")  # done in the app, not the folder
             self.pane.show_activity(
-                self.t("pieces.activity", time=self.t.time(event["at"]), line=line)
+                self.t(
+                    "pieces.activity_here" if here else "pieces.activity",
+                    time=self.t.time(event["at"]),
+                    line=line,
+                )
             )
         if len(said) == 1:
             self.app.notify(said[0][1], severity=said[0][2], timeout=8)
