@@ -261,15 +261,14 @@ def _error(t, message: str) -> None:
     print(t("cli_msg.prefix", message=message), file=sys.stderr)
 
 
-def sync_error_text(error, t, command: str = "alin-tui") -> str:
-    """A sync failure in the user's language; the server's own words, when it gave some, kept;
-    `command` is how to call alin-tui on the profile, in the hint to log in again."""
+def sync_error_text(error, t) -> str:
+    """A sync failure in the user's language; the server's own words, when it gave some, kept."""
     from alin_tui.sync.client import BadResponse, Offline, ServerError, Unauthorized
 
     if isinstance(error, Offline):
         return t("sync_error.offline")
     if isinstance(error, Unauthorized):
-        return t("sync_error.unauthorized", command=command)
+        return t("sync_error.unauthorized")
     if isinstance(error, ServerError) and error.status == 429:  # too many tries: say how long
         wait = int(error.retry_after or 60)
         return t("sync_error.rate_limited", seconds=wait)
@@ -295,7 +294,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             # taken cut short; another process's intake is waited for as long.
             session.intake_wait = ONCE_INTAKE_WAIT
             report = SyncLoop(session, watch=False).cycle()
-            code = _report(report, t, settings.command_line())
+            code = _report(report, t)
             _say_new_offers(report, settings, t)
             return code
         print(t("cli_msg.sync_running"), flush=True)
@@ -352,27 +351,24 @@ def _sync_one(settings, t) -> tuple[str, int]:
         )
     details = io.StringIO()
     with contextlib.redirect_stdout(details), contextlib.redirect_stderr(details):
-        code = _report(report, t, settings.command_line())
-    line = _one_line(report, code, settings, t)
+        code = _report(report, t)
+    line = _one_line(report, code, t)
     found = _new_offers(settings, t) if report.error is None else None
     if found:
         line += " · " + t("profiles.all_new_offers", searches=found)
     return line, code
 
 
-def _one_line(report, code: int, settings, t) -> str:
+def _one_line(report, code: int, t) -> str:
     from alin_tui.sync.client import Unauthorized
 
     if report.error is not None:
         if isinstance(report.error, Unauthorized):
-            return t("profiles.all_not_logged_in", command=settings.command_line())
-        return t(
-            "profiles.all_error",
-            message=sync_error_text(report.error, t, settings.command_line()),
-        )
+            return t("profiles.all_not_logged_in")
+        return t("profiles.all_error", message=sync_error_text(report.error, t))
     if code == EXIT_OK:
         return t("profiles.all_synced", **_counts(report, t))
-    return t("profiles.all_refused", command=settings.command_line())
+    return t("profiles.all_refused")
 
 
 def _counts(report, t) -> dict[str, str]:
@@ -408,7 +404,7 @@ def _say_new_offers(report, settings, t) -> None:
         return
     found = _new_offers(settings, t)
     if found:
-        print(t("cli_msg.new_offers", searches=found, command=settings.command_line()), flush=True)
+        print(t("cli_msg.new_offers", searches=found), flush=True)
 
 
 def _print_cycle(event, t, settings) -> None:
@@ -423,14 +419,14 @@ def _print_cycle(event, t, settings) -> None:
             and report.error is None
         )
         if report is not None and not quiet:
-            _report(report, t, settings.command_line())
+            _report(report, t)
         if report is not None and report.changes:
             _say_new_offers(report, settings, t)
         if event.error:
             _error(t, event.error)
 
 
-def _report(report, t, command: str) -> int:
+def _report(report, t) -> int:
     dropped = report.dropped
     for item in dropped.taken:
         line = t(
@@ -467,7 +463,7 @@ def _report(report, t, command: str) -> int:
     if report.dropped.disk_full and code == EXIT_OK:
         code = EXIT_USAGE
     if report.error is not None:
-        _error(t, sync_error_text(report.error, t, command))
+        _error(t, sync_error_text(report.error, t))
         return EXIT_UNREACHABLE
     if code == EXIT_OK:
         print(t("cli_msg.synced", **_counts(report, t)))
@@ -565,11 +561,9 @@ def for_terminal(line: str) -> str:
     return textwrap.fill(
         line,
         width=width,
-        initial_indent="",
         subsequent_indent=" " * indent,
         break_long_words=False,
         break_on_hyphens=False,
-        drop_whitespace=True,
     )
 
 
@@ -752,7 +746,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                     "profiles.doctor_others",
                     name=settings.profile,
                     names=", ".join(others),
-                    command=settings.command_line("default"),
+                    command=settings.command_line(profiles.DEFAULT),
                 )
             )
     return doctor.run(args, t)
