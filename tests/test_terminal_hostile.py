@@ -98,7 +98,7 @@ def test_quitting_never_waits_for_a_server_that_does_not_answer(tmp_path: Path) 
     )
     term = Terminal(tmp_path / "data", server=url)
     try:
-        term.wait_for(lambda text: "En attente" in text)
+        term.wait_for(lambda text: "Synchronisation…" in text)  # the first sync under way
         time.sleep(0.5)  # the first request is now hanging
         start = time.monotonic()
         os.write(term.master, b"\x11")
