@@ -35,8 +35,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     t = Translator(early_lang(argv))
     parser = build_parser(t)
-    args = parser.parse_args(argv)
+    streams = sys.stdout, sys.stderr
+    args = _parse(parser, argv)
     args.translator = t
+    if args.command in _PRINTING and not getattr(args, "json", False):
+        from alin_tui.terminal_text import shaped
+
+        sys.stdout, sys.stderr = shaped(sys.stdout), shaped(sys.stderr)
+    try:
+        return _run(args, t)
+    finally:
+        if (sys.stdout, sys.stderr) != streams:
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            sys.stdout, sys.stderr = streams
+
+
+def _parse(parser, argv: list[str]):
+    """The arguments; a usage error said wrapped at words on a terminal, like every message."""
+    stderr = sys.stderr
+    try:
+        from alin_tui.terminal_text import shaped
+
+        sys.stderr = shaped(stderr)
+        return parser.parse_args(argv)
+    finally:
+        if sys.stderr is not stderr:
+            sys.stderr.flush()
+            sys.stderr = stderr
+
+
+# The commands whose words a person reads on a terminal (not the app, the browser app, nor
+# completion scripts): wrapped at words there.
+_PRINTING = frozenset(
+    {"login", "sync", "status", "offers", "apply", "withdraw", "attention", "profiles"}
+    | {"doctor", "export", "serve"}
+)
+
+
+def _run(args, t) -> int:
     try:
         from alin_tui import commands
 

@@ -488,7 +488,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from alin_tui.status_text import status_lines
 
     for line in status_lines(db, settings, t):
-        print(for_terminal(line))
+        print(line)
     return EXIT_OK
 
 
@@ -532,39 +532,8 @@ def cmd_offers(args: argparse.Namespace) -> int:
         never = offer_store.count(db, include_closed=True) == 0
         print(t("cli_msg.never_synced") if never else t("cli_msg.no_offer"))
     for line in offer_lines(results, t):
-        print(for_terminal(line))
+        print(line)
     return EXIT_OK
-
-
-def for_terminal(line: str) -> str:
-    """A line wrapped at words to the terminal's width, its continuation under the value
-    (after the first run of two spaces: « Prochaine étape   Créer la demande… »); as it is
-    when the output is not a terminal (a pipe, a file), for scripts and grep."""
-    if not sys.stdout.isatty():
-        return line
-    import re
-    import shutil
-    import textwrap
-
-    width = shutil.get_terminal_size().columns - 1
-    if len(line) <= width:
-        return line
-    column = re.search(r"\S {2,}(?=\S)", line)
-    indent = len(line) - len(line.lstrip())
-    if line.lstrip().startswith("- "):  # a list item: under its text
-        indent += 2
-    elif column and column.end() <= width // 2:
-        indent = column.end()
-    from alin_tui.ui.text import held_quotes
-
-    line = held_quotes(line)
-    return textwrap.fill(
-        line,
-        width=width,
-        subsequent_indent=" " * indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
 
 
 def offer_lines(offers, t) -> list[str]:

@@ -187,7 +187,7 @@ def test_a_document_attached_and_one_dropped_at_80x24(tmp_path: Path) -> None:
         term.close()
 
 
-def _command_on_a_terminal(data: Path, *args: str, columns: int = 80) -> list[str]:
+def _command_on_a_terminal(data: Path, *args: str, columns: int = 80, code: int = 0) -> list[str]:
     """A command's output as an 80-column terminal shows it (a real pseudo-terminal)."""
     screen = pyte.Screen(columns, 200)
     stream = pyte.ByteStream(screen)
@@ -209,7 +209,7 @@ def _command_on_a_terminal(data: Path, *args: str, columns: int = 80) -> list[st
             break
         stream.feed(chunk.replace(b"\n", b"\r\n"))
     os.close(master)
-    assert proc.wait(timeout=30) == 0
+    assert proc.wait(timeout=30) == code
     return [line.rstrip() for line in screen.display if line.strip()]
 
 
@@ -240,3 +240,10 @@ def test_status_and_search_wrap_at_words_on_an_80_column_terminal(tmp_path: Path
     for line in offers:
         assert len(line) < 80
         assert line.startswith("AL") or line.startswith(" " * 18), "\n".join(offers)
+    # every message, errors included: at words, never « …créez-le : alin-t / ui --data-dir »
+    said = _command_on_a_terminal(data, "--profile", "inconnu", "status", code=1)
+    words = " ".join(said).split()
+    assert "alin-tui" in words and "--data-dir" in words and "inconnu" in " ".join(words), said
+    assert all(len(line) < 80 for line in said if "/" not in line), said
+    usage = _command_on_a_terminal(data, "offers", "search", "x", "--typology", "T9", code=1)
+    assert "(types" in " ".join(usage).split() and all(len(line) < 80 for line in usage), usage
