@@ -192,29 +192,45 @@ def _listable(entry: os.DirEntry[str] | Path, root: Path | None) -> bool | None:
     return None
 
 
-def complete(value: str, base: Path, root: Path | None = None) -> str | None:
-    """`value` with its last segment completed from the entries of its folder (case-insensitive,
-    a folder ends with `/`), or None. Only folders and PDF/JPEG/PNG files, no hidden entry, nothing
-    outside `root`. Several entries fit: as far as they agree, as a shell does (« avis_202 » for
-    avis_2024.pdf and avis_2025.pdf), never one of them picked. Never raises."""
+def _fitting(value: str, base: Path, root: Path | None) -> tuple[str, str, list[tuple[str, bool]]]:
+    """The folder part typed, the last segment, and the entries (name, is a folder) it fits:
+    folders and PDF/JPEG/PNG files only, no hidden entry, nothing outside `root`."""
     folder_text, slash, segment = value.rpartition("/")
     if not segment:
-        return None
+        return "", "", []
     folder_text += slash
     try:
         folder = base / os.path.expanduser(folder_text) if folder_text else base
         if root is not None and not _inside(folder, root):
-            return None
+            return folder_text, segment, []
         with os.scandir(folder) as entries:
             names = sorted(entries, key=lambda e: (e.name.casefold(), e.name))
     except (OSError, ValueError, RuntimeError):
-        return None
+        return folder_text, segment, []
     wanted = segment.casefold()
-    found = [
-        (entry.name, kind)
-        for entry in names
-        if entry.name.casefold().startswith(wanted) and (kind := _listable(entry, root)) is not None
-    ]
+    return (
+        folder_text,
+        segment,
+        [
+            (entry.name, kind)
+            for entry in names
+            if entry.name.casefold().startswith(wanted)
+            and (kind := _listable(entry, root)) is not None
+        ],
+    )
+
+
+def matches(value: str, base: Path, root: Path | None = None) -> list[str]:
+    """The names the last segment of `value` fits (a folder ends with `/`). Never raises."""
+    return [name + ("/" if kind else "") for name, kind in _fitting(value, base, root)[2]]
+
+
+def complete(value: str, base: Path, root: Path | None = None) -> str | None:
+    """`value` with its last segment completed from the entries of its folder (case-insensitive,
+    a folder ends with `/`), or None (see `_fitting`). Several entries fit: as far as they
+    agree, as a shell does (« avis_202 » for avis_2024.pdf and avis_2025.pdf), never one of
+    them picked. Never raises."""
+    folder_text, segment, found = _fitting(value, base, root)
     if not found:
         return None
     if len(found) == 1:
@@ -257,8 +273,15 @@ class PathInput(Input):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "accept_suggestion":
             # False: the key goes on to the screen's focus_next (the tree).
-            return self.suggestion_shown or self._folder() is not None
+            return self.suggestion_shown or self._folder() is not None or len(self._fits()) > 1
         return super().check_action(action, parameters)
+
+    def _fits(self) -> list[str]:
+        """The names the last segment typed so far fits."""
+        dialog = self.screen
+        if not isinstance(dialog, AttachDialog) or not clean_path(self.value):
+            return []
+        return matches(clean_path(self.value), dialog._base(), dialog.root)
 
     def _folder(self) -> Path | None:
         """The folder the field names, when it names one the dialog can show."""
@@ -277,6 +300,12 @@ class PathInput(Input):
             self.cursor_position = len(self.value)
             return
         folder, dialog = self._folder(), self.screen
+        fits = self._fits() if folder is None else []
+        if len(fits) > 1 and isinstance(dialog, AttachDialog):
+            # A second `Tab`, as in a shell: the names it could be, and the typing stays here.
+            shown = ", ".join(fits[:6]) + (" …" if len(fits) > 6 else "")
+            dialog._say(dialog.t("attach.several", names=shown), info=True)
+            return
         if folder is not None and isinstance(dialog, AttachDialog):
             # `Tab` on a folder with nothing more to complete: browse it in the list.
             tree = dialog.query_one(AttachTree)
