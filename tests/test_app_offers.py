@@ -310,6 +310,16 @@ async def test_a_rent_typed_wrong_is_said_never_changed_silently(store_of) -> No
         assert query.max_rent_cents == 120000 and query.min_surface_m2 == 45.5
 
 
+def test_amounts_read_in_each_language() -> None:
+    from alin_tui.ui.filters import _amount
+
+    euros = ("€", "eur", "euros")
+    assert _amount("1 200 €", euros) == 1200 and _amount("650,50", euros) == 650.5
+    assert _amount("€1,200", euros, "en") == 1200 and _amount("650.50", euros, "en") == 650.5
+    assert _amount("", euros) is None
+    assert _amount("6OO", euros) is False and _amount("1,2,3,4", euros) is False
+
+
 async def test_server_text_is_shown_as_text_never_as_markup_or_escapes(store_of) -> None:
     app = AlinApp(store_of("complet"), session=None)
     conn = app.conn

@@ -117,8 +117,9 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool, bool] | None]):
             self.dismiss(None)
 
     def _apply(self) -> None:
-        rent = _amount(self.query_one("#filter-rent", Input).value, ("€", "eur", "euros"))
-        surface = _amount(self.query_one("#filter-surface", Input).value, ("m²", "m2", "m"))
+        lang = self.t.lang
+        rent = _amount(self.query_one("#filter-rent", Input).value, ("€", "eur", "euros"), lang)
+        surface = _amount(self.query_one("#filter-surface", Input).value, ("m²", "m2", "m"), lang)
         wrong = [
             (key, field)
             for key, field, value in (
@@ -154,13 +155,17 @@ class FiltersDialog(Dialog[tuple[OfferQuery, bool, bool] | None]):
         )
 
 
-def _amount(text: str, units: tuple[str, ...]) -> float | None | bool:
-    """A number typed as people write it (« 650 », « 1 200 € », « 45,5 m² »); None when
-    empty; False when it is not one."""
+def _amount(text: str, units: tuple[str, ...], lang: str = "fr") -> float | None | bool:
+    """A number typed as people write it in their language (« 650 », « 1 200 € »,
+    « 45,5 m² »; « €1,200 », « 45.5 » in English); None when empty; False when it is not
+    one."""
     value = text.strip().lower().replace("\u00a0", " ").replace("\u202f", " ")
+    value = value.removeprefix("€").strip()
     for unit in units:
         value = value.removesuffix(unit).strip()
-    value = value.replace(" ", "").replace(",", ".")
+    value = value.replace(" ", "")
+    # The decimal mark: a comma in French; in English a comma groups thousands.
+    value = value.replace(",", "") if lang == "en" else value.replace(",", ".")
     if not value:
         return None
     if not re.fullmatch(r"[0-9]{1,7}(\.[0-9]{1,2})?", value):
