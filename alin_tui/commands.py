@@ -191,13 +191,27 @@ def cmd_login(args: argparse.Namespace) -> int:
     # Logging in sets a household up; on the server it is already bound to, if any.
     settings = load_settings(args, require_profile=False, bind=True, network=True)
     t = translator(args, settings)
-    from alin_tui.profiles import username_of
-
-    username = args.username or settings.username or username_of(settings.profile_dir)
+    username = args.username or settings.username or profiles.username_of(settings.profile_dir)
     if not username:
         if not sys.stdin.isatty():
             raise UsageError(t("cli_msg.username_missing"))
         username = input(t("cli_msg.username_prompt")).strip()
+    if profiles.exists(settings):  # one profile, one household: said before any password
+        conn = _store(settings, t)
+        try:
+            owner = profiles.account_of(settings, conn)
+        finally:
+            conn.close()
+        if owner is not None and owner != username:
+            raise UsageError(
+                t(
+                    "profiles.other_account",
+                    name=settings.profile,
+                    owner=owner,
+                    username=username,
+                    command=settings.command_line(profiles.DEFAULT),
+                )
+            )
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     elif sys.stdin.isatty():
@@ -205,21 +219,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     else:
         raise UsageError(t("cli_msg.password_needs_stdin"))
     new = not profiles.exists(settings)
-    conn = _store(settings, t)  # private directories, whatever the umask; the store migrated
-    try:
-        owner = profiles.account_of(settings, conn)
-    finally:
-        conn.close()
-    if owner is not None and owner != username:  # one profile, one household: never mixed
-        raise UsageError(
-            t(
-                "profiles.other_account",
-                name=settings.profile,
-                owner=owner,
-                username=username,
-                command=settings.command_line(profiles.DEFAULT),
-            )
-        )
+    _store(settings, t).close()  # private directories, whatever the umask; the store migrated
     code = None
     with open_session(settings, credentials=Credentials(username, password)) as session:
         try:
@@ -465,8 +465,8 @@ def _report(report, t) -> int:
     if report.error is not None:
         _error(t, sync_error_text(report.error, t))
         return EXIT_UNREACHABLE
-    if code == EXIT_OK:
-        print(t("cli_msg.synced", **_counts(report, t)))
+    # What did go through is said too when something was refused (above, on stderr).
+    print(t("cli_msg.synced", **_counts(report, t)))
     return code
 
 
@@ -533,6 +533,8 @@ def cmd_offers(args: argparse.Namespace) -> int:
         print(t("cli_msg.never_synced") if never else t("cli_msg.no_offer"))
     for line in offer_lines(results, t):
         print(line)
+    if results and len(results) == args.limit:  # the list stops here: said, not left to guess
+        print(t("cli_msg.search_limited", count=len(results), more=args.limit * 2), file=sys.stderr)
     return EXIT_OK
 
 

@@ -70,7 +70,9 @@ def test_a_refused_dropped_file_is_listed_and_read_from_the_command_line(
     assert cli.run("sync", "--once").returncode == 0
     drop = Path(json.loads(cli.run("status", "--json").stdout)["drop_folder"])
     (drop / "notes.txt").write_text("pas une pièce")
-    assert cli.run("sync", "--once").returncode == 3  # refused: said, and to see
+    synced = cli.run("sync", "--once")
+    assert synced.returncode == 3  # refused: said, and to see
+    assert "refusé : notes.txt" in synced.stderr and "Synchronisé" in synced.stdout  # the rest went
     status = cli.run("status").stdout
     assert "À voir : 1 refus ou conflit ; « alin-tui --data-dir" in status
     assert "Ctrl+A" not in status  # a key of the app, not of the command line

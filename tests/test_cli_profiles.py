@@ -267,6 +267,8 @@ def test_a_profile_holding_a_household_refuses_another_account(sandbox, tmp_path
     assert "« complet »" in r.stderr and "« demo »" in r.stderr
     assert f"alin-tui --data-dir {cli.data_dir} profiles add NOM" in r.stderr
     assert token.read_text() == before  # still the household's own login
+    asked = cli.run("login", "--username", "demo")  # no password given: refused before asking
+    assert asked.returncode == 1 and "« complet »" in asked.stderr
     assert cli.run("sync", "--once").returncode == 0  # the application goes as complet's
     status = json.loads(cli.run("status", "--json").stdout)
     assert status["sync"]["pending"] == 0 and status["sync"]["errors"] == []  # taken by AL-in
@@ -317,7 +319,9 @@ def test_offers_search_prints_amounts_in_the_language(sandbox, tmp_path: Path) -
     assert cli.login("complet").returncode == 0
     assert cli.run("sync", "--once").returncode == 0
     offers = json.loads(cli.run("offers", "search", "--json", "--limit", "3").stdout)
-    text = cli.run("offers", "search", "--limit", "3").stdout.splitlines()
+    three = cli.run("offers", "search", "--limit", "3")
+    text = three.stdout.splitlines()  # one line per offer; the limit said on stderr
+    assert "Les 3 premières seulement" in three.stderr and "--limit 6" in three.stderr
     english = cli.run("--lang", "en", "offers", "search", "--limit", "3").stdout.splitlines()
     for offer, fr_line, en_line in zip(offers, text, english, strict=True):
         cents = offer["rent_cents"] + offer["charges_cents"]
