@@ -93,7 +93,7 @@ class ConfirmDialog(Dialog[bool]):
         if self.focused is not cancel:
             cancel.focus()
             note = self.query_one("#typed-ahead", Static)
-            note.update(Text(self.t("dialog.typed_ahead", confirm=self.confirm)))
+            note.update(Text(held_quotes(self.t("dialog.typed_ahead", confirm=self.confirm))))
             note.display = True
 
     def action_confirm(self) -> None:
@@ -377,13 +377,15 @@ class SlotDialog(Dialog[str | None]):
             if self.drop_folder:  # none on a kiosk: visitors cannot reach its folder
                 yield Static(
                     Text(
-                        t(
-                            "pieces.how_to_drop",
-                            file=d["slot_id"] + ".pdf",
-                            folder=self.drop_folder,
-                            example=f"{t('kind_example.' + d.get('variant', d['kind']))} "
-                            f"{d.get('first_name', '')}".strip()
-                            + ".pdf",
+                        held_quotes(
+                            t(
+                                "pieces.how_to_drop",
+                                file=d["slot_id"] + ".pdf",
+                                folder=self.drop_folder,
+                                example=f"{t('kind_example.' + d.get('variant', d['kind']))} "
+                                f"{d.get('first_name', '')}".strip()
+                                + ".pdf",
+                            )
                         )
                     ),
                     classes="hint",
