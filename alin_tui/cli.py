@@ -46,8 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, t)
     finally:
         if (sys.stdout, sys.stderr) != streams:
+            import contextlib
+
             for stream in (sys.stdout, sys.stderr):
-                stream.flush()
+                with contextlib.suppress(OSError, ValueError):  # a closed terminal: nothing to say
+                    stream.flush()
             sys.stdout, sys.stderr = streams
 
 
