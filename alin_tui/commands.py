@@ -95,6 +95,9 @@ def load_settings(
     if not settings.tls_verify:  # said every time: anyone on the way could read and change it all
         print(t("cli_msg.prefix", message=t("cli_msg.tls_off")), file=sys.stderr)
         os.environ["ALIN_TLS_VERIFY"] = "false"  # read by the HTTP client wherever it is made
+    typed = getattr(args, "data_dir", None) is not None and args.command in _ONLY_READ
+    if typed and not settings.data_dir.exists():  # a mistyped --data-dir: said, never made up
+        raise UsageError(t("cli_msg.no_data_dir", path=settings.data_dir))
     if require_profile:
         profiles.require(settings, t)
     if bind if bind is not None else require_profile:
@@ -103,6 +106,10 @@ def load_settings(
 
 
 _settings = load_settings
+
+# Commands that read or queue in households already there: a --data-dir that does not exist is
+# a typo, not a new folder (login, profiles add, sync and the app create one).
+_ONLY_READ = frozenset({"status", "offers", "apply", "withdraw", "attention", "export"})
 
 
 def _out(obj) -> None:

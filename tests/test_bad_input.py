@@ -64,6 +64,18 @@ def test_a_data_dir_that_cannot_hold_a_profile(tmp_path: Path, where: str) -> No
     assert not Path("profiles").exists()  # nothing written where the command ran
 
 
+def test_a_mistyped_data_dir_is_said_never_made_up(tmp_path: Path) -> None:
+    """`status --data-dir` with a typo: said in words; no empty folder made that would read as
+    « nothing synced yet »."""
+    typo = tmp_path / "dossiers" / "foyers"
+    cli = Cli(tmp_path / "data", server=None)
+    for args in (["status"], ["offers", "search", "x"], ["attention", "list"]):
+        result = cli.run("--data-dir", str(typo), *args)
+        assert result.returncode == 1, args
+        assert "aucun dossier de données" in result.stderr and str(typo) in result.stderr
+    assert not typo.exists() and not typo.parent.exists()
+
+
 def test_serve_on_a_taken_port_says_so_before_announcing_anything(tmp_path: Path) -> None:
     import socket
 
