@@ -199,6 +199,10 @@ def cmd_login(args: argparse.Namespace) -> int:
     settings = load_settings(args, require_profile=False, bind=True, network=True)
     t = translator(args, settings)
     username = args.username or settings.username or profiles.username_of(settings.profile_dir)
+    if not username and settings.server is None:  # the embedded sandbox: its demo account
+        from alin_tui.sandbox.accounts import ACCOUNTS
+
+        username = embedded_account(settings, ACCOUNTS)
     if not username:
         if not sys.stdin.isatty():
             raise UsageError(t("cli_msg.username_missing"))

@@ -169,3 +169,15 @@ def test_an_output_that_cannot_be_written_is_not_called_a_full_data_disk(tmp_pat
         )
     assert result.returncode == 1 and "impossible d'écrire la sortie" in result.stderr
     assert "synchronisation" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_login_on_the_embedded_sandbox_knows_the_default_profiles_demo_account(
+    tmp_path: Path,
+) -> None:
+    cli = Cli(tmp_path / "data", server=None)
+    result = cli.run("login", "--password-stdin", stdin="demo\n")
+    assert result.returncode == 0, result.stderr
+    assert "Connecté en tant que demo" in result.stdout
+    other = Cli(tmp_path / "data", server=None, profile="inconnu-ici")
+    result = other.run("login", "--password-stdin", stdin="x\n")  # no account of that name
+    assert result.returncode == 1 and "identifiant manquant" in result.stderr
