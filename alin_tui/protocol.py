@@ -360,7 +360,8 @@ def _document_attach(args: Mapping[str, Any], shown: Values, key: str) -> list[L
     slot_id = str(args.get("slot_id", ""))
     if slot_id not in shown.get("document", {}):
         return []
-    return [LocalRow("document", slot_id, {"_local_state": "queued"})]
+    # The validity was the replaced paper's: the new one's is the national file's to say.
+    return [LocalRow("document", slot_id, {"_local_state": "queued", "valid_until": None})]
 
 
 def _document_remove(args: Mapping[str, Any], shown: Values, key: str) -> list[LocalRow]:

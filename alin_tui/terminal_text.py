@@ -23,10 +23,10 @@ def wrap_line(line: str, width: int) -> str:
 
     indent = len(line) - len(line.lstrip())
     column = _COLUMN.search(line)
-    if line.lstrip().startswith("- "):  # a list item: under its text
+    if column and column.end() <= width // 2 and not line.lstrip().startswith("- "):
+        indent = column.end()  # a label and its value: under the value
+    else:  # a list item under its text; a sentence set in, to read as one with its start
         indent += 2
-    elif column and column.end() <= width // 2:  # a label and its value: under the value
-        indent = column.end()
     return textwrap.fill(
         held_quotes(line),
         width=width,

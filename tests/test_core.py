@@ -65,6 +65,19 @@ def test_a_queued_change_is_shown_at_once_as_rows_tagged_with_it(tmp_path) -> No
     assert shown.demand["phone"] == "06" and shown.demand["_pending"]
 
 
+def test_a_replacement_on_its_way_shows_no_validity_of_the_paper_it_replaces(tmp_path) -> None:
+    db = _store_with_demand(tmp_path)
+    old = {"kind": "tax_notice", "state": "accepted", "valid_until": "2026-12-31", "version": 2}
+    records.put(db, "sne", "document", "pj-x", 2, old)
+    with outbox.durable(db):
+        outbox.enqueue(
+            db, "document.attach", {"slot_id": "pj-x", "upload_id": outbox.ref("upload", "u")}
+        )
+    pulled, shown = applicant.load_both(db)
+    assert pulled.documents["pj-x"]["valid_until"] == "2026-12-31"
+    assert shown.documents["pj-x"]["valid_until"] is None
+
+
 def test_a_refused_change_stops_being_shown_and_stays_listed(tmp_path) -> None:
     db = _store_with_demand(tmp_path)
     row = actions.update_demand(db, {"phone": "06"}, base_version=4).queued
