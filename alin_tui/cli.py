@@ -38,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     streams = sys.stdout, sys.stderr
     args = _parse(parser, argv)
     args.translator = t
-    if args.command in _PRINTING and not getattr(args, "json", False):
+    if args.command in _PRINTING and not getattr(args, "json", False) and _on_terminal():
         from alin_tui.terminal_text import shaped
 
         sys.stdout, sys.stderr = shaped(sys.stdout), shaped(sys.stderr)
@@ -58,14 +58,22 @@ def _parse(parser, argv: list[str]):
     """The arguments; a usage error said wrapped at words on a terminal, like every message."""
     stderr = sys.stderr
     try:
-        from alin_tui.terminal_text import shaped
+        if _on_terminal():  # else not even imported: start-up stays short for scripts
+            from alin_tui.terminal_text import shaped
 
-        sys.stderr = shaped(stderr)
+            sys.stderr = shaped(stderr)
         return parser.parse_args(argv)
     finally:
         if sys.stderr is not stderr:
             sys.stderr.flush()
             sys.stderr = stderr
+
+
+def _on_terminal() -> bool:
+    try:
+        return sys.stdout.isatty() or sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 # The commands whose words a person reads on a terminal (not the app, the browser app, nor
