@@ -351,7 +351,9 @@ def _list(args: argparse.Namespace, settings, t) -> int:
     }
     width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
     if width is not None and max(map(len, _table(table))) > width:
-        for line in _cards(table, rows, steps, width, t):  # a narrow terminal: one block each
+        # A narrow terminal: one block each (wrapped at words by `terminal_text`, as every
+        # line a command prints on a terminal).
+        for line in _cards(table, rows, steps, t):
             print(line)
         return EXIT_OK
     for line in _table(table):
@@ -359,34 +361,25 @@ def _list(args: argparse.Namespace, settings, t) -> int:
     if steps:
         print()
         for name, words in steps.items():
-            print(_wrap(t("profiles.all_line", profile=name, message=words), width))
+            print(t("profiles.all_line", profile=name, message=words))
     return EXIT_OK
 
 
-def _wrap(text: str, width: int | None, indent: str = "  ") -> str:
-    """Wrapped at words for a terminal (never cut in the middle of one); as it is when piped."""
-    if width is None:
-        return text
-    import textwrap
-
-    return textwrap.fill(text, width=width - 1, subsequent_indent=indent, break_long_words=False)
-
-
-def _cards(table, rows, steps, width: int, t) -> list[str]:
+def _cards(table, rows, steps, t) -> list[str]:
     """The table as one block per household: the name and stage, then the other columns and the
-    next step, wrapped at words."""
+    next step."""
     header, lines = table[0], []
     for cells, row in zip(table[1:], rows, strict=True):
-        lines.append(_wrap(f"{cells[0]} — {cells[1]}", width))
+        lines.append(f"{cells[0]} — {cells[1]}")
         details = " · ".join(  # a value kept on one line (no-break spaces); none left out
             t("profiles.card_cell", label=label, value=value.replace(" ", "\u00a0"))
             for label, value in zip(header[2:], cells[2:], strict=True)
             if value and value != t("profiles.renewal_none")
         )
         if details:
-            lines.append(_wrap("  " + details, width, "    "))
+            lines.append("  " + details)
         if row["name"] in steps:
-            lines.append(_wrap("  → " + steps[row["name"]], width, "    "))
+            lines.append("  → " + steps[row["name"]])
     return lines
 
 
